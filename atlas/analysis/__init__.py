@@ -1,0 +1,1 @@
+"""Pure, deterministic analysis functions over a :class:`atlas.model.Corpus`."""

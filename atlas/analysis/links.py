@@ -1,0 +1,517 @@
+"""Links between issues from the experiences that address them.
+
+Counting is one sparse product, ``Xᵀ X``, of the binary experiences × issues
+matrix ``X`` (optionally rolled up the thesaurus, see
+:mod:`atlas.analysis.lattice`). For a pair of issues *i*, *j*:
+
+- ``N``: experiences that address at least one issue; ``n_i``: experiences
+  addressing *i*; ``c_ij``: experiences addressing both (the link's *support*).
+- ``w_ij``: the link's *weight*: ``c_ij`` under full counting; under fractional
+  counting an experience addressing ``n`` issues adds ``1/(n-1)`` to each of its
+  pairs, so that every issue of the experience receives a total weight of 1.
+  This is VOSviewer's fractional counting of co-occurrence links
+  (Perianes-Rodriguez, van Eck & Waltman 2016, *J. Informetrics* 10:1178).
+  With a roll-up level, ``n`` counts the experience's issues at that level.
+- ``k_i = Σ_j w_ij``: total link strength of *i*; ``2m = Σ_i k_i``.
+
+Measures (``measure=``):
+
+- ``count``: ``w_ij``.
+- ``association`` (association strength, VOSviewer's convention; van Eck &
+  Waltman 2009; Waltman, van Eck & Noyons 2010): ``2m · w_ij / (k_i · k_j)``,
+  the observed link weight divided by the weight expected if links were
+  formed independently of the issues' identities; 1 means "as expected".
+- ``npmi`` (normalised pointwise mutual information, Bouma 2009):
+  ``ln(c_ij N / (n_i n_j)) / -ln(c_ij / N)``, in ``[-1, 1]``; 1 when both
+  issues occur in every experience together.
+- ``jaccard``: ``c_ij / (n_i + n_j - c_ij)``, in ``[0, 1]``.
+- ``cosine`` (Salton): ``c_ij / sqrt(n_i n_j)``, in ``[0, 1]``.
+
+Fractional counting changes ``w`` and so ``count`` and ``association``;
+``npmi``, ``jaccard``, ``cosine`` and the p-value are defined on sets of
+experiences and always use whole counts.
+
+The **p-value** is the hypergeometric upper tail ``P(X >= c_ij)`` (one-sided
+Fisher test, :mod:`atlas.analysis.significance`).
+
+The **parent discount** ``δ`` in ``[0, 1]`` lowers links that the thesaurus
+already explains: when *i* and *j* share a direct parent or one is an ancestor
+of the other, the score becomes ``score - δ·|score|`` (``score·(1-δ)`` for
+positive scores); other links are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from atlas.analysis.incidence import issue_incidence
+from atlas.analysis.lattice import lattice_of, parse_level, roll_up
+from atlas.analysis.memo import memoised
+from atlas.analysis.significance import cooccurrence_p_values
+from atlas.errors import NotFoundError
+from atlas.model import Corpus
+
+MEASURES: tuple[str, ...] = ("association", "npmi", "jaccard", "cosine", "count")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A computed link between two issues, with its evidence.
+
+    Attributes
+    ----------
+    source, target : str
+        Issue IRIs, ``source < target``.
+    measure : str
+        One of :data:`MEASURES`.
+    score : float
+        The measure's value (after any parent discount).
+    support : int
+        Number of experiences addressing both issues.
+    weight : float
+        Fractional count of the pair (equal to ``support`` under full counting).
+    p_value : float
+        Probability of at least ``support`` shared experiences by chance.
+    remoteness : float
+        Distance of the two issues in the thesaurus, in ``[0, 1]``.
+    evidence : tuple of str
+        IRIs of the experiences addressing both, sorted.
+    """
+
+    source: str
+    target: str
+    measure: str
+    score: float
+    support: int
+    weight: float
+    p_value: float
+    remoteness: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Cooccurrence:
+    """Co-occurrence counts of the items of a corpus at one level.
+
+    Attributes
+    ----------
+    items : tuple of str
+        Item IRIs (issues, or their ancestors at a roll-up level), sorted.
+    incidence : scipy.sparse.csc_matrix
+        Binary experiences × items matrix.
+    total : int
+        ``N``, experiences that address at least one item.
+    occurrences : numpy.ndarray
+        ``n_i`` for each item.
+    counts : scipy.sparse.csr_matrix
+        ``c_ij`` (whole counts), zero diagonal.
+    weights : scipy.sparse.csr_matrix
+        ``w_ij`` (fractional or whole), zero diagonal.
+    strength : numpy.ndarray
+        ``k_i``, row sums of ``weights``.
+    """
+
+    items: tuple[str, ...]
+    incidence: sp.csc_matrix
+    total: int
+    occurrences: np.ndarray
+    counts: sp.csr_matrix
+    weights: sp.csr_matrix
+    strength: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class LinkTable:
+    """Candidate links as parallel arrays, before they become :class:`Link` objects.
+
+    ``rows``/``cols`` index ``cooc.items`` with ``rows < cols``. ``p_value`` is
+    ``None`` until asked for (it costs more than every other column together).
+    """
+
+    cooc: Cooccurrence
+    measure: str
+    rows: np.ndarray
+    cols: np.ndarray
+    support: np.ndarray
+    weight: np.ndarray
+    score: np.ndarray
+    p_value: np.ndarray | None
+
+
+def cooccurrence(corpus: Corpus, *, level: int | str | None = None, fractional: bool = False) -> Cooccurrence:
+    """Count co-occurrences of the items of ``corpus`` (computed once per corpus and options).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    level : int or str, optional
+        Roll-up level (see :func:`atlas.analysis.lattice.roll_up`).
+    fractional : bool
+        Weigh each pair of an experience with ``n`` items by ``1/(n-1)``.
+
+    Returns
+    -------
+    Cooccurrence
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a", "b", "c"), "e2": ("a", "b")})
+    >>> co = cooccurrence(c, fractional=True)
+    >>> co.counts.toarray().tolist()
+    [[0.0, 2.0, 1.0], [2.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
+    >>> co.weights.toarray().tolist()   # e1 adds 1/2 to each pair, e2 adds 1 to a–b
+    [[0.0, 1.5, 0.5], [1.5, 0.0, 0.5], [0.5, 0.5, 0.0]]
+    """
+    key = ("cooccurrence", parse_level(level), bool(fractional))
+    return memoised(corpus, key, lambda: _build_cooccurrence(corpus, key[1], key[2]))
+
+
+def _build_cooccurrence(corpus: Corpus, level: int | None, fractional: bool) -> Cooccurrence:
+    items, x = issue_incidence(corpus, level)
+    xr = x.tocsr()
+    per_experience = np.diff(xr.indptr)
+    counts = (x.T @ x).tocsr()
+    occurrences = counts.diagonal().astype(np.int64)
+    counts.setdiag(0)
+    counts.eliminate_zeros()
+    if fractional:
+        share = np.zeros(len(per_experience))
+        many = per_experience > 1
+        share[many] = 1.0 / (per_experience[many] - 1)
+        weights = (x.T @ sp.diags(share) @ x).tocsr()
+        weights.setdiag(0)
+        weights.eliminate_zeros()
+    else:
+        weights = counts
+    strength = np.asarray(weights.sum(axis=1)).ravel()
+    return Cooccurrence(
+        items=items,
+        incidence=x,
+        total=int(np.count_nonzero(per_experience)),
+        occurrences=occurrences,
+        counts=counts,
+        weights=weights,
+        strength=strength,
+    )
+
+
+def score_pairs(
+    measure: str,
+    support: np.ndarray,
+    weight: np.ndarray,
+    occurrences_i: np.ndarray,
+    occurrences_j: np.ndarray,
+    strength_i: np.ndarray,
+    strength_j: np.ndarray,
+    total: float,
+    total_strength: float,
+) -> np.ndarray:
+    """Return the ``measure`` of many pairs at once (see the module docstring for formulas).
+
+    Parameters
+    ----------
+    measure : str
+        One of :data:`MEASURES`.
+    support, weight : numpy.ndarray
+        ``c_ij`` and ``w_ij``.
+    occurrences_i, occurrences_j : numpy.ndarray
+        ``n_i`` and ``n_j``.
+    strength_i, strength_j : numpy.ndarray
+        ``k_i`` and ``k_j`` (only used by ``association``).
+    total : float
+        ``N``.
+    total_strength : float
+        ``2m`` (only used by ``association``).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        If ``measure`` is unknown.
+
+    Examples
+    --------
+    Two issues in 2 and 3 of 4 experiences, sharing 2: Jaccard 2 / (2 + 3 - 2).
+
+    >>> one = np.array([2.0])
+    >>> score_pairs("jaccard", one, one, np.array([2.0]), np.array([3.0]), one, one, 4, 4).round(4).tolist()
+    [0.6667]
+    """
+    c = np.asarray(support, dtype=np.float64)
+    ni = np.asarray(occurrences_i, dtype=np.float64)
+    nj = np.asarray(occurrences_j, dtype=np.float64)
+    if measure == "count":
+        return np.asarray(weight, dtype=np.float64).copy()
+    if measure == "association":
+        ki = np.asarray(strength_i, dtype=np.float64)
+        kj = np.asarray(strength_j, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = total_strength * np.asarray(weight, dtype=np.float64) / (ki * kj)
+        return np.where(ki * kj > 0, out, 0.0)
+    if measure == "npmi":
+        out = np.full(c.shape, -1.0)
+        pos = c > 0
+        whole = pos & (c >= total)
+        part = pos & ~whole
+        cp = c[part]
+        out[part] = np.log(cp * total / (ni[part] * nj[part])) / -np.log(cp / total)
+        out[whole] = 1.0
+        return np.clip(out, -1.0, 1.0)
+    if measure == "jaccard":
+        union = ni + nj - c
+        return np.divide(c, union, out=np.zeros_like(c), where=union > 0)
+    if measure == "cosine":
+        norm = np.sqrt(ni * nj)
+        return np.clip(np.divide(c, norm, out=np.zeros_like(c), where=norm > 0), 0.0, 1.0)
+    raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+
+
+def items_of(corpus: Corpus, cooc: Cooccurrence, issue: str, level: int | str | None) -> list[int]:
+    """Return the column positions in ``cooc`` that stand for ``issue`` at ``level``.
+
+    An issue that is not an item at that level stands for its roll-up targets.
+
+    Raises
+    ------
+    NotFoundError
+        If the issue is neither an item nor in the thesaurus.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a", "b")}, families=("F",), broader={"a": ("F",), "b": ("F",)})
+    >>> items_of(c, cooccurrence(c, level="family"), "a", "family")
+    [0]
+    """
+    position = {item: j for j, item in enumerate(cooc.items)}
+    if issue in position:
+        return [position[issue]]
+    targets = roll_up(corpus, level).get(issue)
+    found = sorted(position[t] for t in targets or () if t in position)
+    if not found:
+        raise NotFoundError(f"no experience addresses {issue!r} at this level")
+    return found
+
+
+def _upper_pairs(cooc: Cooccurrence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Both matrices hold the same pairs (a pair co-occurs iff it gets a weight), so the
+    # upper triangles line up; sampling 125,000 values one by one would cost 50 ms.
+    counts = sp.triu(cooc.counts, k=1).tocsr()
+    weights = sp.triu(cooc.weights, k=1).tocsr()
+    counts.sort_indices()
+    weights.sort_indices()
+    rows = np.repeat(np.arange(counts.shape[0], dtype=np.int64), np.diff(counts.indptr))
+    cols = counts.indices.astype(np.int64)
+    if np.array_equal(counts.indptr, weights.indptr) and np.array_equal(counts.indices, weights.indices):
+        weight = weights.data.astype(np.float64)
+    else:  # pragma: no cover - only if a weight were exactly zero
+        weight = np.asarray(cooc.weights[rows, cols]).ravel()
+    return rows, cols, np.rint(counts.data).astype(np.int64), weight
+
+
+def link_table(
+    corpus: Corpus,
+    *,
+    measure: str = "association",
+    issue: str | None = None,
+    fractional: bool = False,
+    min_support: int = 1,
+    level: int | str | None = None,
+    parent_discount: float = 0.0,
+    max_p_value: float | None = None,
+) -> LinkTable:
+    """Return every candidate link of ``corpus`` (or of one ``issue``) as arrays.
+
+    Parameters are those of :func:`compute_links`. p-values are computed here
+    only when ``max_p_value`` filters on them.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> t = link_table(corpus_from_records({"e1": ("a", "b"), "e2": ("b", "c")}), measure="count")
+    >>> t.rows.tolist(), t.cols.tolist(), t.score.tolist()
+    ([0, 1], [1, 2], [1.0, 1.0])
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    if not 0.0 <= parent_discount <= 1.0:
+        raise ValueError(f"parent_discount must be in [0, 1], not {parent_discount!r}")
+    cooc = cooccurrence(corpus, level=level, fractional=fractional)
+    if issue is None:
+        rows, cols, support, weight = _upper_pairs(cooc)
+    else:
+        chosen = items_of(corpus, cooc, issue, level)
+        sub = cooc.counts[chosen].tocoo()
+        a = np.asarray(chosen, dtype=np.int64)[sub.row]
+        b = sub.col.astype(np.int64)
+        pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1), axis=0)
+        rows, cols = pairs[:, 0], pairs[:, 1]
+        support = np.asarray(cooc.counts[rows, cols]).ravel().astype(np.int64)
+        weight = np.asarray(cooc.weights[rows, cols]).ravel()
+    keep = support >= max(1, min_support)
+    rows, cols, support, weight = rows[keep], cols[keep], support[keep], weight[keep]
+    score = score_pairs(
+        measure,
+        support,
+        weight,
+        cooc.occurrences[rows],
+        cooc.occurrences[cols],
+        cooc.strength[rows],
+        cooc.strength[cols],
+        cooc.total,
+        float(cooc.strength.sum()),
+    )
+    if parent_discount and rows.size:
+        lat = lattice_of(corpus)
+        where = np.array([lat.index[i] for i in cooc.items], dtype=np.int64)
+        near = lat.near[where[rows], where[cols]]
+        score = np.where(near, score - parent_discount * np.abs(score), score)
+    p_value = None
+    if max_p_value is not None:
+        p_value = cooccurrence_p_values(support, cooc.total, cooc.occurrences[rows], cooc.occurrences[cols])
+        keep = p_value <= max_p_value
+        rows, cols, support, weight, score, p_value = (
+            rows[keep], cols[keep], support[keep], weight[keep], score[keep], p_value[keep]
+        )
+    return LinkTable(cooc, measure, rows, cols, support, weight, score, p_value)
+
+
+def rank(table: LinkTable, key: np.ndarray, top: int | None = None) -> np.ndarray:
+    """Return positions of ``table`` sorted by ``key`` descending, then source and target IRIs.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> t = link_table(corpus_from_records({"e1": ("a", "b"), "e2": ("b", "c"), "e3": ("b", "c")}),
+    ...                measure="count")
+    >>> rank(t, t.score).tolist()
+    [1, 0]
+    """
+    order = np.lexsort((table.cols, table.rows, -key))
+    return order if top is None else order[:top]
+
+
+def links_from_table(corpus: Corpus, table: LinkTable, positions: Iterable[int]) -> list[Link]:
+    """Turn the rows of ``table`` at ``positions`` into :class:`Link` objects, in that order.
+
+    Adds what is too costly for every candidate: p-value, remoteness and evidence.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a", "b"), "e2": ("b", "c")})
+    >>> t = link_table(c, measure="count")
+    >>> [(k.source, k.target, k.evidence) for k in links_from_table(c, t, [1])]
+    [('b', 'c', ('e2',))]
+    """
+    positions = np.asarray(list(positions), dtype=np.int64)
+    if not positions.size:
+        return []
+    cooc = table.cooc
+    rows, cols, support = table.rows[positions], table.cols[positions], table.support[positions]
+    if table.p_value is not None:
+        p_value = table.p_value[positions]
+    else:
+        p_value = cooccurrence_p_values(support, cooc.total, cooc.occurrences[rows], cooc.occurrences[cols])
+    lat = lattice_of(corpus)
+    where = np.array([lat.index[i] for i in cooc.items], dtype=np.int64)
+    remote = lat.remoteness[where[rows], where[cols]]
+    x = cooc.incidence
+    links = []
+    for n, pos in enumerate(positions):
+        i, j = int(rows[n]), int(cols[n])
+        shared = np.intersect1d(x.indices[x.indptr[i] : x.indptr[i + 1]], x.indices[x.indptr[j] : x.indptr[j + 1]])
+        links.append(
+            Link(
+                source=cooc.items[i],
+                target=cooc.items[j],
+                measure=table.measure,
+                score=float(table.score[pos]),
+                support=int(support[n]),
+                weight=float(table.weight[pos]),
+                p_value=float(p_value[n]),
+                remoteness=float(remote[n]),
+                evidence=tuple(corpus.experiences[e] for e in sorted(shared.tolist())),
+            )
+        )
+    return links
+
+
+def compute_links(
+    corpus: Corpus,
+    *,
+    measure: str = "association",
+    issue: str | None = None,
+    fractional: bool = False,
+    min_support: int = 1,
+    level: int | str | None = None,
+    parent_discount: float = 0.0,
+    max_p_value: float | None = None,
+    top: int | None = None,
+) -> list[Link]:
+    """Return the links between issues, strongest first, each with its evidence.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    measure : str
+        One of :data:`MEASURES` (default ``association``).
+    issue : str, optional
+        Only the links of this issue IRI (at a roll-up level, of the items it
+        rolls up to).
+    fractional : bool
+        Fractional counting (``1/(n-1)`` per pair of an experience with ``n`` issues).
+    min_support : int
+        Keep links shared by at least this many experiences (at least 1).
+    level : int or str, optional
+        Thesaurus level: ``None`` (descriptors), ``"family"`` or a depth.
+    parent_discount : float
+        ``δ`` in ``[0, 1]``: links between siblings or ancestor and descendant
+        score ``score - δ·|score|``.
+    max_p_value : float, optional
+        Drop links more likely than this by chance.
+    top : int, optional
+        Keep the first ``top`` links.
+
+    Returns
+    -------
+    list of Link
+        Sorted by score (descending), then source and target IRIs.
+
+    Raises
+    ------
+    ValueError
+        On an unknown measure or level, or a discount outside ``[0, 1]``.
+    NotFoundError
+        If ``issue`` is not addressed at this level.
+
+    Examples
+    --------
+    Four experiences; ``a`` and ``b`` meet in two of them.
+
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a", "b"), "e2": ("a", "b"), "e3": ("a", "c"), "e4": ("c",)})
+    >>> [(k.source, k.target, k.support, round(k.score, 3)) for k in compute_links(c, measure="jaccard")]
+    [('a', 'b', 2, 0.667), ('a', 'c', 1, 0.25)]
+    >>> compute_links(c, measure="count", issue="c")[0].evidence
+    ('e3',)
+    """
+    table = link_table(
+        corpus,
+        measure=measure,
+        issue=issue,
+        fractional=fractional,
+        min_support=min_support,
+        level=level,
+        parent_discount=parent_discount,
+        max_p_value=max_p_value,
+    )
+    return links_from_table(corpus, table, rank(table, table.score, top))

@@ -1,0 +1,250 @@
+"""From the store to what analysis works on: the :class:`~atlas.model.Corpus`
+(targeted SPARQL extractions, cached on disk by store content) and NetworkX
+projections of it.
+
+The whole RDF graph is never converted node for node: literals would become
+nodes and it costs minutes at 100k experiences. Each projection extracts only
+the edges it needs.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+
+from atlas.load.records import ACTOR_TYPES, ADMIN_LEVELS, COMMUNITY_TYPES, LESSON_SCOPES, TERRITORY_TYPES
+from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
+from atlas.vocab import KINDS
+
+CACHE_VERSION = 1
+_CLASS_KIND = {str(cls): kind for kind, (_, cls) in KINDS.items()}
+
+
+def _inverse(mapping: dict) -> dict[str, str]:
+    return {str(v): k for k, v in mapping.items()}
+
+
+_TYPES = _inverse(TERRITORY_TYPES)
+_LEVELS = _inverse(ADMIN_LEVELS)
+_ACTORS = _inverse(ACTOR_TYPES)
+_COMMUNITIES = _inverse(COMMUNITY_TYPES)
+_SCOPES = _inverse(LESSON_SCOPES)
+
+_Q_KINDS = "SELECT DISTINCT ?x ?c WHERE { ?x a ?c . VALUES ?c { %s } }" % " ".join(
+    f"<{c}>" for c in sorted(_CLASS_KIND)
+)
+_Q_ADDRESSES = "SELECT DISTINCT ?e ?i WHERE { ?e a atlas:Experience ; atlas:addresses ?i }"
+_Q_BROADER = "SELECT DISTINCT ?x ?b WHERE { ?x skos:broader ?b }"
+_Q_RELATED = "SELECT DISTINCT ?a ?b WHERE { ?a skos:related ?b }"
+_Q_LABELS = """SELECT DISTINCT ?x ?l (LANG(?l) AS ?lang) WHERE {
+  { ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } }"""
+_Q_COLOURS = "SELECT DISTINCT ?f ?c WHERE { ?f a atlas:IssueFamily ; atlas:colour ?c }"
+_Q_EXPERIENCES = """SELECT ?e ?t ?s ?end WHERE { ?e a atlas:Experience .
+  OPTIONAL { ?e atlas:territory ?t } OPTIONAL { ?e atlas:startYear ?s } OPTIONAL { ?e atlas:endYear ?end } }"""
+_Q_ILLUSTRATES = "SELECT DISTINCT ?e ?p WHERE { ?e a atlas:Experience ; atlas:illustrates ?p }"
+_Q_INVOLVES = "SELECT DISTINCT ?e ?a WHERE { ?e a atlas:Experience ; atlas:involves ?a }"
+_Q_TERRITORIES = """SELECT ?t ?type ?level ?pop ?region ?country ?lat ?long ?parent WHERE { ?t a atlas:Territory .
+  OPTIONAL { ?t atlas:territoryType ?type } OPTIONAL { ?t atlas:adminLevel ?level }
+  OPTIONAL { ?t atlas:population ?pop } OPTIONAL { ?t atlas:region ?region }
+  OPTIONAL { ?t atlas:country ?country } OPTIONAL { ?t geo:lat ?lat } OPTIONAL { ?t geo:long ?long }
+  OPTIONAL { ?t schema:containedInPlace ?parent } }"""
+_Q_ACTOR_TYPES = "SELECT ?a ?type WHERE { ?a a atlas:Actor ; atlas:actorType ?type }"
+_Q_LESSONS = """SELECT ?l ?e ?scope WHERE { ?e atlas:hasLesson ?l . OPTIONAL { ?l atlas:scope ?scope } }"""
+_Q_LESSON_LINKS = """SELECT ?l ?p ?x WHERE { ?l a atlas:Lesson ; ?p ?x .
+  VALUES ?p { atlas:supports atlas:concerns } }"""
+_Q_COMMUNITY = """SELECT ?c ?p ?x WHERE { ?c ?p ?x .
+  VALUES ?p { atlas:communityType atlas:member atlas:theme atlas:visits dcterms:isPartOf }
+  FILTER EXISTS { ?c a ?k . VALUES ?k { atlas:LearningCommunity atlas:WorkArea atlas:LearningJourney } } }"""
+
+
+def _year(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _number(text: str | None, cast=float):
+    try:
+        return cast(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def extract_corpus(store) -> Corpus:
+    """Extract the :class:`Corpus` of a store with a handful of SPARQL queries (no cache)."""
+    kinds: dict[str, str] = {}
+    for x, c in store.select(_Q_KINDS):
+        kinds.setdefault(x, _CLASS_KIND[c])
+    experiences = {e: [] for e, k in kinds.items() if k == "experience"}
+    for e, i in store.select(_Q_ADDRESSES):
+        if kinds.get(i) == "issue":
+            experiences.setdefault(e, []).append(i)
+    broader: dict[str, list[str]] = defaultdict(list)
+    principle_broader: dict[str, list[str]] = defaultdict(list)
+    for x, b in store.select(_Q_BROADER):
+        if kinds.get(x) == "issue":
+            broader[x].append(b)
+        elif kinds.get(x) == "principle":
+            principle_broader[x].append(b)
+    related = sorted({tuple(sorted((a, b))) for a, b in store.select(_Q_RELATED) if a != b})
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for x, label, lang in sorted(store.select(_Q_LABELS), key=lambda r: (r[0], r[2] or "", r[1])):
+        labels[x].setdefault(lang or "", label)
+    territory, years = {}, {}
+    for e, t, s, end in store.select(_Q_EXPERIENCES):
+        if t is not None:
+            territory[e] = t
+        years[e] = (_year(s), _year(end))
+    principles: dict[str, list[str]] = defaultdict(list)
+    for e, p in store.select(_Q_ILLUSTRATES):
+        principles[e].append(p)
+    actors: dict[str, list[str]] = defaultdict(list)
+    for e, a in store.select(_Q_INVOLVES):
+        actors[e].append(a)
+    territories = {}
+    for t, typ, level, pop, region, country, lat, long, parent in store.select(_Q_TERRITORIES):
+        territories[t] = TerritoryInfo(
+            iri=t, type=_TYPES.get(typ or ""), level=_LEVELS.get(level or ""), population=_number(pop, int),
+            region=region, country=country, lat=_number(lat), long=_number(long), parent=parent,
+        )
+    lesson_rows = store.select(_Q_LESSONS)
+    lesson_links: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lesson, p, x in store.select(_Q_LESSON_LINKS):
+        lesson_links[(lesson, p.rsplit("#", 1)[-1])].append(x)
+    lessons = tuple(sorted(
+        (LessonInfo(iri=lesson, experience=e, scope=_SCOPES.get(scope or ""),
+                    principles=tuple(sorted(set(lesson_links[(lesson, "supports")]))),
+                    issues=tuple(sorted(set(lesson_links[(lesson, "concerns")]))))
+         for lesson, e, scope in lesson_rows),
+        key=lambda les: les.iri,
+    ))
+    community_fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for c, p, x in store.select(_Q_COMMUNITY):
+        community_fields[c][p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append(x)
+    communities = {}
+    for c, f in sorted(community_fields.items()):
+        communities[c] = CommunityInfo(
+            iri=c, kind=kinds.get(c, "community"), type=_COMMUNITIES.get(next(iter(f["communityType"]), "")),
+            members=tuple(sorted(set(f["member"]))), themes=tuple(sorted(set(f["theme"]))),
+            visits=tuple(sorted(set(f["visits"]))), part_of=next(iter(sorted(f["isPartOf"])), None),
+        )
+    for c, k in kinds.items():
+        if k in ("community", "workarea", "journey") and c not in communities:
+            communities[c] = CommunityInfo(iri=c, kind=k)
+
+    def sorted_map(m: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(sorted(set(v))) for k, v in sorted(m.items())}
+
+    return corpus_from_records(
+        {e: tuple(v) for e, v in experiences.items()},
+        issues=tuple(i for i, k in kinds.items() if k == "issue"),
+        families=tuple(sorted(i for i, k in kinds.items() if k == "family")),
+        broader=sorted_map(broader),
+        related=tuple(related),
+        labels={k: dict(sorted(v.items())) for k, v in sorted(labels.items())},
+        kinds=dict(sorted(kinds.items())),
+        family_colours=dict(sorted(store.select(_Q_COLOURS))),
+        experience_territory=dict(sorted(territory.items())),
+        experience_years=dict(sorted(years.items())),
+        experience_principles=sorted_map(principles),
+        experience_actors=sorted_map(actors),
+        principle_broader=sorted_map(principle_broader),
+        territories=dict(sorted(territories.items())),
+        actor_types={a: _ACTORS[t] for a, t in sorted(store.select(_Q_ACTOR_TYPES)) if t in _ACTORS},
+        lessons=lessons,
+        communities=communities,
+        content_hash=getattr(store, "content_hash", ""),
+    )
+
+
+def read_corpus(store) -> Corpus:
+    """Return the :class:`Corpus` of ``store``, from a cache keyed by the store content when possible.
+
+    The cache file lives beside the store (``corpus-HASH.pickle``); it is
+    written by the first read after a build and is only ever read back for the
+    same content hash, so it can never be stale.
+    """
+    cache_dir = getattr(store, "cache_dir", None)
+    digest = getattr(store, "content_hash", "")
+    if cache_dir is None or not digest:
+        return extract_corpus(store)
+    path = cache_dir / f"corpus-{CACHE_VERSION}-{digest[:32]}.pickle"
+    if path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # written by us, beside the store, for this exact content
+    corpus = extract_corpus(store)
+    from atlas.output import write_atomic
+
+    try:
+        for old in cache_dir.glob("corpus-*.pickle"):
+            old.unlink(missing_ok=True)
+        write_atomic(path, pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only store location still answers, only slower
+    return corpus
+
+
+def atlas_graph(corpus: Corpus, *, kinds: Iterable[str] | None = None) -> nx.Graph:
+    """Project the corpus to an undirected graph of records and their relations.
+
+    Nodes are IRIs with attributes ``kind`` and ``label`` (English, else any);
+    edges carry ``relation``: ``addresses`` (experience–issue), ``illustrates``
+    (experience–principle), ``located`` (experience–territory), ``involves``
+    (experience–actor), ``broader`` (issue–parent), ``related`` (issue–issue).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    kinds : iterable of str, optional
+        Keep only nodes of these kinds (default: all).
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e": ("i",)}, kinds={"e": "experience", "i": "issue"},
+    ...                         experience_territory={"e": "t"})
+    >>> g = atlas_graph(c)
+    >>> sorted(g.edges(data="relation"))
+    [('e', 'i', 'addresses'), ('e', 't', 'located')]
+    """
+    keep = set(kinds) if kinds is not None else None
+    g = nx.Graph()
+
+    def node(iri: str, kind: str) -> bool:
+        if keep is not None and kind not in keep:
+            return False
+        if iri not in g:
+            g.add_node(iri, kind=kind, label=corpus.label(iri))
+        return True
+
+    for iri in sorted(corpus.kinds):
+        node(iri, corpus.kinds[iri])
+    rows, cols = corpus.incidence.nonzero()
+    for r, c in sorted(zip(rows.tolist(), cols.tolist(), strict=True)):
+        e, i = corpus.experiences[r], corpus.issues[c]
+        if node(e, "experience") and node(i, "issue"):
+            g.add_edge(e, i, relation="addresses")
+    edges = [
+        (corpus.experience_principles, "principle", "illustrates"),
+        (corpus.experience_actors, "actor", "involves"),
+    ]
+    for mapping, kind, relation in edges:
+        for e, targets in sorted(mapping.items()):
+            for t in targets:
+                if node(e, "experience") and node(t, corpus.kinds.get(t, kind)):
+                    g.add_edge(e, t, relation=relation)
+    for e, t in sorted(corpus.experience_territory.items()):
+        if node(e, "experience") and node(t, corpus.kinds.get(t, "territory")):
+            g.add_edge(e, t, relation="located")
+    for i, parents in sorted(corpus.broader.items()):
+        for p in parents:
+            if node(i, "issue") and node(p, corpus.kinds.get(p, "issue")):
+                g.add_edge(i, p, relation="broader")
+    for a, b in corpus.related:
+        if node(a, "issue") and node(b, "issue"):
+            g.add_edge(a, b, relation="related")
+    return g

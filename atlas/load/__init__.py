@@ -1,0 +1,1 @@
+"""Reading source files: strict YAML, Markdown experiences, RDF, and their validation."""

@@ -1,0 +1,1 @@
+"""Outputs: RDF exports, graph exports and interactive HTML maps."""

@@ -1,0 +1,245 @@
+"""The embedded store: Oxigraph (RocksDB) on disk, or in memory.
+
+On disk, a store directory holds generations::
+
+    STORE/current -> gen-000007     the generation readers open
+    STORE/gen-000007/               an Oxigraph database
+    STORE/gen-000007.json           its manifest (source files, hashes, ids)
+    STORE/lock                      held while a build writes
+
+A write (:meth:`EmbeddedStore.transaction`) checkpoints the current
+generation into a new one (RocksDB hard links: cheap), applies the changes
+there, and only then swaps the ``current`` link with an atomic rename. A build
+that fails or is killed leaves ``current`` untouched and usable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from atlas.errors import QueryError, StoreError
+from atlas.output import write_atomic
+from atlas.vocab import PREFIXES
+
+_CURRENT = "current"
+
+
+def lexical(term: Any) -> str | None:
+    """Return the lexical value of a pyoxigraph term (IRI, literal value or blank node id)."""
+    return None if term is None else term.value
+
+
+class Writer:
+    """Changes applied to a store inside :meth:`EmbeddedStore.transaction`.
+
+    Removals happen at once; additions are queued and loaded in one bulk load
+    when the transaction commits (one bulk load per file would write thousands
+    of small RocksDB tables).
+    """
+
+    def __init__(self, store: ox.Store, manifest: dict):
+        self._store = store
+        self._pending: list[ox.Quad] = []
+        self.manifest = manifest
+
+    def remove_graph(self, iri: str) -> None:
+        """Remove a named graph and everything in it."""
+        node = ox.NamedNode(iri)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (loaded in bulk at commit)."""
+        self._pending.extend(quads)
+
+    def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the content of a named graph by ``quads`` (which must be in that graph)."""
+        self.remove_graph(iri)
+        self.add(quads)
+
+    def commit(self) -> None:
+        """Load the queued quads."""
+        if self._pending:
+            self._store.bulk_extend(self._pending)
+            self._pending = []
+
+
+class EmbeddedStore:
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``).
+
+    Parameters
+    ----------
+    path : Path or None
+        The store directory, or ``None`` for memory.
+    read_only : bool
+        Open the current generation read-only (the default for queries).
+    create : bool
+        Create the directory if it is missing.
+
+    Examples
+    --------
+    >>> s = EmbeddedStore(None)
+    >>> with s.transaction() as w:
+    ...     w.replace_graph("https://e.org/g", [ox.Quad(ox.NamedNode("https://e.org/a"),
+    ...         ox.NamedNode("https://e.org/p"), ox.Literal("v"), ox.NamedNode("https://e.org/g"))])
+    >>> s.select("SELECT ?o WHERE { ?s ?p ?o }")
+    [('v',)]
+    """
+
+    def __init__(self, path: Path | None, *, read_only: bool = True, create: bool = False):
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        self._manifest: dict = {}
+        if self.path is None:
+            self._store: ox.Store | None = ox.Store()
+            return
+        if not (self.path / _CURRENT).exists():
+            if not create:
+                raise StoreError(f"no atlas store at {self.path}: run 'atlas build' first (or set --store)")
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = None
+            return
+        self._open_current()
+
+    # -- opening ------------------------------------------------------------
+    def _generation(self) -> Path:
+        return (self.path / _CURRENT).resolve()
+
+    def _open_current(self) -> None:
+        gen = self._generation()
+        try:
+            # the current generation is never written (writes go to a new one), so even a
+            # writer opens it read-only, and readers and a writer can share the store
+            self._store = ox.Store.read_only(str(gen))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {gen}: {exc}") from exc
+        manifest = gen.with_suffix(".json")
+        self._manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+
+    @property
+    def manifest(self) -> Mapping:
+        """The manifest of the current content (source files, hashes, ids); empty for a new store."""
+        return self._manifest
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of the store content, changed by every write."""
+        return str(self._manifest.get("content_hash", ""))
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """A directory for caches derived from the current content (``None`` in memory)."""
+        if self.path is None or not (self.path / _CURRENT).exists():
+            return None
+        return self.path
+
+    def _require(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"the store at {self.path} is empty: run 'atlas build' first")
+        return self._store
+
+    # -- reading --------------------------------------------------------------
+    def query(self, query: str, *, bindings: Mapping[str, Any] | None = None, prefixes: bool = True) -> Any:
+        """Run a SPARQL query with the atlas prefixes and the union default graph; return pyoxigraph's result."""
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._require().query(
+                query,
+                prefixes=dict(PREFIXES) if prefixes else None,
+                use_default_graph_as_union=True,
+                substitutions=subs or None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[str | None, ...]]:
+        """Run a SELECT query and return its rows as tuples of lexical values."""
+        result = self.query(query, bindings=bindings)
+        names = [v.value for v in result.variables]
+        return [tuple(lexical(sol[n]) for n in names) for sol in result]
+
+    def graphs(self) -> list[str]:
+        """Return the IRIs of the named graphs, sorted."""
+        if self._store is None:
+            return []
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Iterate the quads of one named graph, or of all of them."""
+        if self._store is None:
+            return iter(())
+        g = ox.NamedNode(graph) if graph else None
+        return self._store.quads_for_pattern(None, None, None, g)
+
+    def __len__(self) -> int:
+        return 0 if self._store is None else len(self._store)
+
+    # -- writing --------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """Apply changes atomically: all of them become visible, or none.
+
+        In memory, changes are applied in place (nothing else sees the store).
+        On disk, see the module documentation.
+        """
+        if self.path is None:
+            writer = Writer(self._store, dict(self._manifest))
+            yield writer
+            writer.commit()
+            self._manifest = writer.manifest
+            return
+        if self.read_only:
+            raise StoreError("the store was opened read-only")
+        lock = open(self.path / "lock", "a+")  # noqa: SIM115 - held for the whole transaction
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"the store at {self.path} is being written by another process") from None
+            self._sweep()
+            number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.is_dir()] or [0])
+            gen = self.path / f"gen-{number:06d}"
+            if self._store is not None:
+                self._store.backup(str(gen))
+            new = ox.Store(str(gen))
+            writer = Writer(new, dict(self._manifest))
+            yield writer
+            writer.commit()
+            new.flush()
+            del new, writer._store
+            manifest_path = gen.with_suffix(".json")
+            write_atomic(manifest_path, json.dumps(writer.manifest, sort_keys=True, indent=1).encode("utf-8"))
+            link = self.path / f".{_CURRENT}.tmp"
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(gen.name)
+            os.replace(link, self.path / _CURRENT)
+            self._store = None
+            self._open_current()
+            self._sweep()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+    def _sweep(self) -> None:
+        """Remove generations that are not current (left by earlier builds, or by a killed one)."""
+        current = self._generation().name if (self.path / _CURRENT).exists() else None
+        for p in self.path.glob("gen-*"):
+            if p.name.split(".")[0] != current:
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Release the store (its files stay)."""
+        self._store = None

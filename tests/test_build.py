@@ -1,0 +1,118 @@
+"""Builds are incremental (only changed files are parsed), atomic (a failed or killed
+build leaves the previous store usable) and strict (any problem writes nothing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from atlas.build import build_atlas
+from atlas.errors import DataError, StoreError
+from atlas.store import open_store
+from tests.conftest import MINI, ROOT
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?e a atlas:Experience }"
+
+
+def disk_store(path: Path):
+    return open_store(path, read_only=False, create=True)
+
+
+def test_first_build_then_nothing_to_do(tmp_path):
+    store = disk_store(tmp_path / "s")
+    first = build_atlas(MINI, store)
+    assert first.changed and first.parsed == 8 and first.files == 8
+    assert first.records == {"actor": 3, "collection": 1, "experience": 3, "family": 4, "issue": 7,
+                             "principle": 2, "territory": 3}
+    again = build_atlas(MINI, store)
+    assert not again.changed and again.parsed == 0
+    assert again.content_hash == first.content_hash
+
+
+def test_incremental_rebuild_parses_only_the_changed_file(tmp_path, mini_dir):
+    store = disk_store(tmp_path / "s")
+    build_atlas(mini_dir, store)
+    path = mini_dir / "experiences" / "grande-synthe-organic-canteens.md"
+    path.write_text(path.read_text().replace("biodiversity]", "biodiversity, education]"))
+    report = build_atlas(mini_dir, store)
+    assert report.parsed == 1 and report.changed
+    rows = store.select("SELECT ?i ?e WHERE { ?e atlas:addresses ?i } ORDER BY ?i",
+                        {"e": __import__("pyoxigraph").NamedNode(
+                            "https://example.org/mini/experience/grande-synthe-organic-canteens")})
+    assert [r[0].rsplit("/", 1)[1] for r in rows] == ["biodiversity", "education", "food-system", "school-canteens"]
+
+
+def test_deleted_file_graph_is_removed(tmp_path, mini_dir):
+    store = disk_store(tmp_path / "s")
+    build_atlas(mini_dir, store)
+    (mini_dir / "experiences" / "grande-synthe-organic-canteens.md").unlink()
+    report = build_atlas(mini_dir, store)
+    assert report.removed == 1 and report.parsed == 0
+    assert store.select(COUNT) == [("2",)]
+    assert not [g for g in store.graphs() if "grande-synthe-organic" in g]
+
+
+def test_reference_from_unchanged_file_to_deleted_record_is_an_error(tmp_path, mini_dir):
+    store = disk_store(tmp_path / "s")
+    build_atlas(mini_dir, store)
+    text = (mini_dir / "territories.yaml").read_text()
+    (mini_dir / "territories.yaml").write_text(text.replace("  - id: citeol\n    label: SAS Citéol\n    type: company\n"
+                                                            "    territory: le-mene\n", ""))
+    with pytest.raises(DataError, match=r"experiences/le-mene-citizen-wind-farm.md:7: unknown actor 'citeol'"):
+        build_atlas(mini_dir, store)
+
+
+def test_failed_build_writes_nothing(tmp_path, mini_dir):
+    store = disk_store(tmp_path / "s")
+    before = build_atlas(mini_dir, store)
+    (mini_dir / "experiences" / "new.md").write_text("---\ntitle: x\n")
+    with pytest.raises(DataError):
+        build_atlas(mini_dir, store)
+    reopened = open_store(tmp_path / "s")
+    assert reopened.content_hash == before.content_hash
+    assert reopened.select(COUNT) == [("3",)]
+
+
+def test_second_writer_is_refused(tmp_path):
+    store = disk_store(tmp_path / "s")
+    build_atlas(MINI, store)
+    other = open_store(tmp_path / "s", read_only=False)
+    with store.transaction(), pytest.raises(StoreError, match="being written by another process"):
+        with other.transaction():
+            pass
+
+
+def test_killed_build_leaves_the_previous_store_usable(tmp_path):
+    """Kill a large build at several moments: the store is always the old one or the new one, whole."""
+    from benchmarks.synth import Shape, generate_atlas
+
+    small = generate_atlas(tmp_path / "small", 20, seed=3, shape=Shape(territories=50, actors=50))
+    large = generate_atlas(tmp_path / "large", 1500, seed=4, shape=Shape(territories=50, actors=50))
+    location = tmp_path / "s"
+    build_atlas(small, disk_store(location), shacl="off")
+    old_hash = open_store(location).content_hash
+    script = ("import sys; from atlas.build import build_atlas; from atlas.store import open_store; "
+              "build_atlas(sys.argv[1], open_store(sys.argv[2], read_only=False, create=True), shacl='off')")
+    for delay in (0.5, 1.2, 1.5, 1.8):  # while parsing, and while writing the new generation
+        proc = subprocess.Popen([sys.executable, "-c", script, str(large), str(location)], cwd=ROOT)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = open_store(location)
+        n = int(store.select(COUNT)[0][0])
+        assert (store.content_hash, n) in {(old_hash, 20)} or n == 1500
+        manifest = json.loads((location / "current").resolve().with_suffix(".json").read_text())
+        assert manifest["content_hash"] == store.content_hash
+        store.close()
+    # and the next build completes and cleans the killed build's leftovers
+    build_atlas(large, disk_store(location), shacl="off")
+    assert int(open_store(location).select(COUNT)[0][0]) == 1500
+    assert [p.name for p in location.iterdir() if p.name.startswith("gen-") and p.is_dir()] == [
+        os.readlink(location / "current")]

@@ -196,7 +196,7 @@ class _Endpoint:
         self.max_rows = max_rows
         self.max_query_bytes = max_query_bytes
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
@@ -320,7 +320,7 @@ def make_app(
         store = store_location
     routes = [
         Route("/", _index, methods=["GET"]),
-        Route("/sparql", _Endpoint(store, timeout, max_rows, max_query_bytes), methods=["GET", "POST"]),
+        Route("/sparql", _Endpoint(store, timeout, max_rows, max_query_bytes).handle, methods=["GET", "POST"]),
     ]
     if files_dir is not None:
         files = Path(files_dir)

@@ -198,7 +198,7 @@ def mint_iri(base: str, kind: str, slug: str) -> URIRef:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         raise ValueError(f"malformed slug {slug!r}")
     return URIRef(f"{base}{KINDS[kind][0]}/{slug}")
 

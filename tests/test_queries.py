@@ -372,3 +372,67 @@ def test_every_named_query_runs_without_parameters(store):
     for q in list_queries():
         result = run_query(store, q.text)
         assert not result.truncated, q.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Through the command line (wiring, exit codes, messages, files)
+
+
+@pytest.fixture
+def built(tmp_path):
+    """The tiny atlas in an embedded store on disk, where the ``cli`` fixture looks for it."""
+    store = open_store(tmp_path / "store", read_only=False, create=True)
+    load_mini(store)
+    store.close()
+    return tmp_path / "store"
+
+
+def test_cli_queries_lists_and_shows(cli):
+    listing = cli("queries")
+    assert listing.exit_code == 0
+    assert all(q.name in listing.output for q in list_queries())
+    shown = cli("queries", "issue-pairs")
+    assert shown.exit_code == 0 and "--param min=" in shown.output and "GROUP BY" in shown.output
+    as_json = cli("queries", "--format", "json")
+    import json
+
+    assert {q["name"] for q in json.loads(as_json.output)} == {q.name for q in list_queries()}
+
+
+def test_cli_named_query_with_params(cli, built):
+    result = cli("sparql", "issue-pairs", "--param", "min=2", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["min,issue,other,experiences",
+                                          f"2,{B}issue/food,{B}issue/savings,2"]
+
+
+def test_cli_table_truncated_and_output_file(cli, built, tmp_path):
+    result = cli("sparql", "SELECT ?e WHERE { ?e a atlas:Experience } ORDER BY ?e", "--max-rows", "2")
+    assert result.exit_code == 0
+    assert "truncated: only the first 2 rows" in result.output  # CliRunner mixes stderr in
+    out = tmp_path / "exp.json"
+    assert cli("sparql", "ASK { ?e a atlas:Experience }", "--format", "json", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == b'{"head":{},"boolean":true}'
+
+
+def test_cli_query_file(cli, built, tmp_path):
+    query = tmp_path / "q.rq"
+    query.write_text("DESCRIBE ?t", encoding="utf-8")
+    result = cli("sparql", "-f", str(query), "--param", f"t=<{B}territory/lyon>", "--format", "nt")
+    assert result.exit_code == 0
+    assert f'<{B}territory/lyon> <http://www.w3.org/2000/01/rdf-schema#label> "Lyon"@fr .' in result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["DROP ALL"], "Error: updates are not allowed (DROP)"),
+    (["nope"], "Error: no named query 'nope'"),
+    (["experiences-by-issue", "--param", "x=1"], "has no parameter ?x"),
+    (["SELECT ?x WHERE { ?x ?p ?o }", "--format", "ttl"], "is a table"),
+])
+def test_cli_errors(cli, built, args, message):
+    result = cli("sparql", *args)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_cli_usage_error(cli, built, tmp_path):
+    assert cli("sparql").exit_code == 2

@@ -18,6 +18,7 @@ is the mean over the dimensions that vary in the corpus.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -234,6 +235,26 @@ def build_context_table(corpus: Corpus) -> ContextTable:
         classes=classes.astype(np.int64).reshape(n),
         class_values=tuple(class_values),
     )
+
+
+def experience_contexts(corpus: Corpus, experiences: Sequence[str]) -> list[tuple[str | None, ...]]:
+    """Return the ``(type, population, region, period)`` of each of ``experiences`` (all ``None`` if unknown).
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a",)}, experience_territory={"e1": "t"},
+    ...                         territories={"t": TerritoryInfo("t", type="urban")})
+    >>> experience_contexts(c, ["e1", "e9"])
+    [('urban', None, None, None), (None, None, None, None)]
+    """
+    table = context_table(corpus)
+    out = []
+    for e in experiences:
+        row = bisect.bisect_left(table.experiences, e)
+        found = row < len(table.experiences) and table.experiences[row] == e
+        out.append(table.context(row) if found else (None,) * len(DIMENSIONS))
+    return out
 
 
 @dataclass(frozen=True)

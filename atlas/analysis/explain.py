@@ -17,7 +17,9 @@ Paths are exact, found fast on large atlases: one Dijkstra from each end gives
 algorithm (:func:`networkx.shortest_simple_paths`) runs on the nodes with the
 smallest such sums, and then on every node whose sum does not exceed the k-th
 cost found, which holds every path at least as cheap. Paths of equal cost
-(to 1e-9) are ordered by their sequence of IRIs.
+(to 1e-9) are ordered by their sequence of IRIs; when more than ``k + 32``
+paths tie, which of them are gathered is decided by node order (kind, then
+IRI), deterministically.
 """
 
 from __future__ import annotations
@@ -200,7 +202,9 @@ def _best_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[floa
     reachable = np.flatnonzero(np.isfinite(through))
     if not np.isfinite(through[a]) or k < 1:
         return []
-    order = reachable[np.lexsort((reachable, through[reachable]))]
+    # By cost through the node, the two ends first among equals (they lie on every path).
+    not_end = (reachable != a) & (reachable != b)
+    order = reachable[np.lexsort((reachable, not_end, through[reachable]))]
     size = min(order.size, 64 + 16 * k)
     while True:
         found = _yen(graph, order[:size], a, b, k)

@@ -228,7 +228,7 @@ def record_of(kind: str, item: object, line: int, path: str, problems: list[Prob
     if slug is None:
         problems.append(Problem(path, item.line, f"{kind} without an 'id'"))
         return None
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         problems.append(Problem(path, item.line_of("id"), f"malformed id {str(slug)!r}: use lower-case words "
                                                            "joined by '-' (e.g. le-mene)"))
         return None

@@ -24,12 +24,13 @@ _LANG_STRING = re.compile(r'^"(.*)"@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$', re.
 Term = ox.NamedNode | ox.Literal
 
 
-def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
+def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES, base: str | None = None) -> Term:
     """Return the RDF term a parameter value stands for.
 
-    ``<…>`` is an IRI, ``prefix:name`` with a known prefix is an IRI, an
-    integer or a decimal number is typed so, ``"text"@lang`` is a
-    language-tagged string, and anything else is a plain string.
+    ``<…>`` is an IRI (relative to ``base`` if it has no scheme: ``<issue/food>``),
+    ``prefix:name`` with a known prefix is an IRI, an integer or a decimal
+    number is typed so, ``"text"@lang`` is a language-tagged string, and
+    anything else is a plain string.
 
     Parameters
     ----------
@@ -37,6 +38,8 @@ def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
         The value as typed.
     prefixes : mapping, optional
         Known prefixes (default: the atlas prefixes).
+    base : str, optional
+        The atlas base IRI, against which relative IRIs are resolved.
 
     Returns
     -------
@@ -53,6 +56,8 @@ def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
     <NamedNode value=https://w3id.org/relational-atlas/ns#Structural>
     >>> parse_value("<https://example.org/a>")
     <NamedNode value=https://example.org/a>
+    >>> parse_value("<issue/food>", base="https://example.org/atlas/")
+    <NamedNode value=https://example.org/atlas/issue/food>
     >>> parse_value("3").datatype.value
     'http://www.w3.org/2001/XMLSchema#integer'
     >>> parse_value("0.5").datatype.value
@@ -65,7 +70,9 @@ def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
         if ":" not in iri:
-            raise QueryError(f"parameter value {text} is not an absolute IRI")
+            if base is None:
+                raise QueryError(f"parameter value {text} is not an absolute IRI")
+            iri = base + iri
         try:
             return ox.NamedNode(iri)
         except ValueError as exc:
@@ -86,11 +93,13 @@ def parse_value(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
     return ox.Literal(text)
 
 
-def parse_params(items: Iterable[str], prefixes: Mapping[str, str] = PREFIXES) -> dict[str, Term]:
+def parse_params(
+    items: Iterable[str], prefixes: Mapping[str, str] = PREFIXES, base: str | None = None
+) -> dict[str, Term]:
     """Parse ``name=value`` items (``--param`` options) into variable bindings.
 
     The name may be written with or without its ``?``. A name given twice
-    is an error.
+    is an error. Values are read by :func:`parse_value`.
 
     Examples
     --------
@@ -106,5 +115,5 @@ def parse_params(items: Iterable[str], prefixes: Mapping[str, str] = PREFIXES) -
             raise QueryError(f"parameter {item!r} should read name=value (for example issue=<https://…>)")
         if name in bindings:
             raise QueryError(f"parameter ?{name} is given twice")
-        bindings[name] = parse_value(value.strip(), prefixes)
+        bindings[name] = parse_value(value.strip(), prefixes, base)
     return bindings

@@ -187,31 +187,41 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
 
 
-def readable(term: Any) -> str:
+def readable(term: Any, base: str | None = None) -> str:
     """Return a term as people read it in a table.
+
+    IRIs of the ontology and vocabularies get their prefix; IRIs under the
+    atlas ``base`` are shown relative to it, as ``<issue/food>`` (which
+    ``--param`` reads back). Literals show their value only (the W3C formats
+    keep languages and datatypes).
 
     Examples
     --------
     >>> readable(ox.Literal("Le Mené", language="fr"))
-    'Le Mené@fr'
+    'Le Mené'
     >>> readable(ox.NamedNode("http://www.w3.org/2004/02/skos/core#broader"))
     'skos:broader'
+    >>> readable(ox.NamedNode("https://e.org/atlas/issue/food"), base="https://e.org/atlas/")
+    '<issue/food>'
     >>> readable(None)
     ''
     """
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
+        if base and term.value.startswith(base) and len(term.value) > len(base):
+            return f"<{term.value[len(base):]}>"
         return compact_iri(term.value)
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        return term.value
     if isinstance(term, ox.Triple):
-        return f"<< {readable(term.subject)} {readable(term.predicate)} {readable(term.object)} >>"
+        parts = (readable(term.subject, base), readable(term.predicate, base), readable(term.object, base))
+        return f"<< {' '.join(parts)} >>"
     return str(term)
 
 
-def table_rows(result: QueryResult) -> tuple[list[str], list[dict[str, str]]]:
-    """Return the columns and rows of a result as readable strings.
+def table_rows(result: QueryResult, base: str | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """Return the columns and rows of a result as readable strings (see :func:`readable`).
 
     A SELECT gives its variables; an ASK one ``result`` column; a graph
     ``subject``, ``predicate``, ``object``.
@@ -226,8 +236,9 @@ def table_rows(result: QueryResult) -> tuple[list[str], list[dict[str, str]]]:
     if result.is_graph:
         columns = ["subject", "predicate", "object"]
         return columns, [
-            {"subject": readable(t.subject), "predicate": readable(t.predicate), "object": readable(t.object)}
+            {"subject": readable(t.subject, base), "predicate": readable(t.predicate, base),
+             "object": readable(t.object, base)}
             for t in result.triples
         ]
     columns = list(result.variables)
-    return columns, [{c: readable(v) for c, v in zip(columns, row, strict=True)} for row in result.rows]
+    return columns, [{c: readable(v, base) for c, v in zip(columns, row, strict=True)} for row in result.rows]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.errors import DataError, Problem, ValidationError
+from atlas.load.pool import PARALLEL_THRESHOLD, quick_slug
 from atlas.load.records import AtlasConfig, Ref
 from atlas.load.sources import (
     CONFIG_FILE,
@@ -103,12 +104,18 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     result = LoadResult(config=config, sources={})
     config_data = (data_dir / CONFIG_FILE).read_bytes()
     result.hashes[CONFIG_FILE] = hashlib.sha256(config_data).hexdigest()
+    experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
+    changed_md = [rel for rel in relpaths if rel.endswith(".md")]
+    parallel = len(changed_md) >= PARALLEL_THRESHOLD
     for rel in relpaths:
         data = (data_dir / rel).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         result.hashes[rel] = sha
         if rel in prev_files and prev_files[rel]["sha256"] == sha:
             result.unchanged.append(rel)
+            continue
+        if parallel and rel.endswith(".md"):
+            experiences[rel] = quick_slug(data, rel)
             continue
         result.sources[rel] = read_source(data_dir, rel, config, data)
     result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
@@ -119,11 +126,18 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
 
     defined = [(rel, k, s, line) for rel in result.unchanged for k, s, line in prev_files[rel]["defined"]]
     defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
+    defined += [(rel, "experience", slug, 2) for rel, slug in experiences.items() if slug is not None]
     problems = [p for src in result.sources.values() for p in src.problems]
     index = build_index(config, defined, problems)
     for src in result.sources.values():
         if not src.problems:
             write_quads(src, config, index)
+            problems.extend(src.problems)
+    if experiences:
+        from atlas.load.pool import read_experiences
+
+        for rel, src in read_experiences(data_dir, sorted(experiences), config, index).items():
+            result.sources[rel] = src
             problems.extend(src.problems)
     # references from files that did not change may point at records that did
     for rel in result.unchanged:

@@ -239,7 +239,7 @@ class _Endpoint:
             return _text(400, str(exc))
         fmt = negotiate(info, request.headers.get("accept"), params.get("format", []))
         if fmt is None:
-            offered = ", ".join(sorted(set((_GRAPH_TYPES if info.is_graph else _SOLUTION_TYPES))))
+            offered = ", ".join(sorted(set(_GRAPH_TYPES if info.is_graph else _SOLUTION_TYPES)))
             return _text(406, f"cannot answer a {info.form} query in the requested format; offered: {offered}")
         run = functools.partial(run_query, self.store, query, timeout=self.timeout, max_rows=self.max_rows)
         try:

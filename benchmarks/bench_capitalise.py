@@ -137,7 +137,29 @@ def timed(func: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
         start = time.perf_counter()
         func()
         warm.append(time.perf_counter() - start)
-    return cold, min(warm)
+    return cold, min(warm, default=float("nan"))
+
+
+def steps(corpus: Corpus) -> list[tuple[str, Callable[[], object]]]:
+    """The computations to time, each as (name, call)."""
+    principle = f"{BASE}principle/p03"
+    issue = f"{BASE}issue/issue-007"
+    territory = f"{BASE}territory/t0042"
+    asked = [f"{BASE}issue/issue-{i:03d}" for i in (7, 28, 113)]
+    return [
+        ("capitalise PRINCIPLE (first call builds the indexes)", lambda: capitalise(corpus, principle)),
+        ("capitalise ISSUE", lambda: capitalise(corpus, issue)),
+        ("capitalise (all 60 principles)", lambda: capitalise_principles(corpus)),
+        ("capitalise --check-lessons", lambda: check_lessons(corpus)),
+        ("candidates (3 kinds, top 20)", lambda: find_candidates(corpus)),
+        (
+            "peers: similar + complementary",
+            lambda: (find_peers(corpus, territory), find_complements(corpus, territory)),
+        ),
+        ("journey, 3 issues", lambda: plan_journey(corpus, territory, asked)),
+        ("journey, 3 issues, max 200 km", lambda: plan_journey(corpus, territory, asked, max_km=200)),
+        ("communities: suggest + list", lambda: (suggest_communities(corpus), list_communities(corpus))),
+    ]
 
 
 def main(sizes: list[int]) -> None:
@@ -145,31 +167,19 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         start = time.perf_counter()
         corpus = make_corpus(n)
-        build = time.perf_counter() - start
-        principle = f"{BASE}principle/p03"
-        issue = f"{BASE}issue/issue-007"
-        territory = f"{BASE}territory/t0042"
-        asked = [f"{BASE}issue/issue-{i:03d}" for i in (7, 28, 113)]
-        steps = [
-            ("capitalise PRINCIPLE (cold: + indexes)", lambda c=corpus: capitalise(c, principle)),
-            ("capitalise ISSUE", lambda c=corpus: capitalise(c, issue)),
-            ("capitalise (all principles)", lambda c=corpus: capitalise_principles(c)),
-            ("check lessons", lambda c=corpus: check_lessons(c)),
-            ("candidates (3 kinds, top 20)", lambda c=corpus: find_candidates(c)),
-            ("peers: similar + complementary", lambda c=corpus: (find_peers(c, territory), find_complements(c, territory))),
-            ("journey, 3 issues", lambda c=corpus: plan_journey(c, territory, asked)),
-            ("journey, 3 issues, max 200 km", lambda c=corpus: plan_journey(c, territory, asked, max_km=200)),
-            ("communities: suggest + list", lambda c=corpus: (suggest_communities(c), list_communities(c))),
-        ]  # fmt: skip
-        rows.append((n, "build synthetic corpus (not timed below)", build, float("nan")))
-        for name, func in steps:
-            cold, warm = timed(func)
-            rows.append((n, name, cold, warm))
+        rows.append(
+            (n, "build the synthetic corpus (not part of the timings)", time.perf_counter() - start, None)
+        )
+        rows += [(n, name, *timed(func)) for name, func in steps(corpus)]
+        # Each command as a fresh process would run it: every index built anew.
+        fresh = make_corpus(n)
+        for name, func in steps(fresh):
+            if name.startswith("candidates"):
+                rows.append((n, "candidates, cold (indexes included)", timed(func, repeat=0)[0], None))
     print("| experiences | computation | first call (s) | warm, best of 3 (s) |")
     print("|---:|---|---:|---:|")
     for n, name, cold, warm in rows:
-        warm_text = "" if np.isnan(warm) else f"{warm:.3f}"
-        print(f"| {n:,} | {name} | {cold:.3f} | {warm_text} |")
+        print(f"| {n:,} | {name} | {cold:.3f} | {'' if warm is None else f'{warm:.3f}'} |")
 
 
 if __name__ == "__main__":

@@ -34,13 +34,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from atlas.analysis.explain import explain  # noqa: E402
-from atlas.analysis.hidden import hidden_links  # noqa: E402
-from atlas.analysis.lattice import families_of  # noqa: E402
-from atlas.analysis.links import compute_links  # noqa: E402
-from atlas.analysis.remote import remote_links  # noqa: E402
-from atlas.analysis.structure import bridging_issues, cluster_issues, structural_gaps  # noqa: E402
-from atlas.model import Corpus, corpus_from_records  # noqa: E402
+from atlas.analysis.explain import explain
+from atlas.analysis.hidden import hidden_links
+from atlas.analysis.lattice import families_of
+from atlas.analysis.links import compute_links
+from atlas.analysis.remote import remote_links
+from atlas.analysis.structure import bridging_issues, cluster_issues, structural_gaps
+from atlas.model import Corpus, corpus_from_records
 
 BASE = "https://example.org/synth/"
 N_FAMILIES, N_THEMES, N_LEAVES = 7, 60, 440
@@ -158,8 +158,8 @@ def make_corpus(
         iri = f"{BASE}experience/experience-{e:06d}"
         experiences[iri] = tuple(leaves[t] for t in sorted(tags))
         principles[iri] = tuple(_iri("principle", p) for p in sorted(principle_set))
-    territory = {e: _iri("territory", int(t)) for e, t in zip(experiences, rng.integers(0, N_TERRITORIES, n_experiences),
-                                                              strict=True)}
+    places = rng.integers(0, N_TERRITORIES, n_experiences)
+    territory = {e: _iri("territory", int(t)) for e, t in zip(experiences, places, strict=True)}
     actors = {e: tuple(sorted({_iri("actor", int(a)) for a in rng.integers(0, N_ACTORS, rng.integers(1, 4))}))
               for e in experiences}
     years = {e: (int(y), None) for e, y in zip(experiences, rng.integers(1990, 2025, n_experiences), strict=True)}

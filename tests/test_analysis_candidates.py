@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from atlas.analysis.candidates import find_candidates
@@ -37,11 +38,17 @@ def mini_atlas(**overrides):
             "t4": TerritoryInfo("t4", type="urban", population=300_000, region="A"),
         },
         "experience_actors": {"e1": ("coop1",), "e2": ("coop2",), "e3": ("city3",), "e4": ("coop4",)},
-        "actor_types": {"coop1": "cooperative", "coop2": "cooperative", "coop4": "cooperative",
-                        "city3": "local-authority"},
+        "actor_types": {
+            "coop1": "cooperative",
+            "coop2": "cooperative",
+            "coop4": "cooperative",
+            "city3": "local-authority",
+        },
         "experience_principles": {"e4": ("P",), "e5": ("P",)},
-        "lessons": tuple(LessonInfo(f"{e}/lesson/1", e, None, issues=("governance",)) for e in ("e1", "e2", "e3")),
-    }  # fmt: skip
+        "lessons": tuple(
+            LessonInfo(f"{e}/lesson/1", e, None, issues=("governance",)) for e in ("e1", "e2", "e3")
+        ),
+    }
     fields.update(overrides)
     records = {
         "e1": ("heat", "savings"),
@@ -113,8 +120,10 @@ def test_structural_thresholds_apply():
     assert find_candidates(mini_atlas(), min_territories=4) == []
     # heat+cooperative's diversity 0.86 < 0.9 <= 1.0
     assert [c.items for c in find_candidates(mini_atlas(), min_diversity=0.9)] == [
-        ("heat", "savings"), ("heat", "governance"), ("savings", "governance"),
-    ]  # fmt: skip
+        ("heat", "savings"),
+        ("heat", "governance"),
+        ("savings", "governance"),
+    ]
 
 
 def test_kinds_and_top():
@@ -125,9 +134,14 @@ def test_kinds_and_top():
 
 
 def test_an_issue_and_its_broader_issue_are_not_a_pair():
-    corpus = mini_atlas(records={"e1": ("heat", "savings", "energy"), "e2": ("heat", "savings", "energy"),
-                                 "e3": ("heat", "savings", "energy")},
-                        broader={"heat": ("energy",)})  # fmt: skip
+    corpus = mini_atlas(
+        records={
+            "e1": ("heat", "savings", "energy"),
+            "e2": ("heat", "savings", "energy"),
+            "e3": ("heat", "savings", "energy"),
+        },
+        broader={"heat": ("energy",)},
+    )
     pairs = [c.items for c in find_candidates(corpus, kinds=["issue+issue"])]
     assert ("energy", "heat") not in pairs
     assert pairs == [("energy", "savings"), ("heat", "savings")]
@@ -139,3 +153,38 @@ def test_candidates_are_deterministic():
 
 def test_empty_corpus():
     assert find_candidates(corpus_from_records({})) == []
+
+
+def test_pruned_ranking_equals_the_full_ranking():
+    # A random atlas with hundreds of combinations: the top found by bounded search must be the head
+    # of the full ranking (top=None measures every combination).
+    rng = np.random.default_rng(3)
+    issues = [f"i{k:02d}" for k in range(30)]
+    types = ("rural", "peri-urban", "urban")
+    territories = {
+        f"t{k:02d}": TerritoryInfo(
+            f"t{k:02d}", type=types[k % 3], population=int(rng.integers(500, 400_000)), region=f"r{k % 5}"
+        )
+        for k in range(40)
+    }
+    records = {
+        f"e{k:03d}": tuple(str(i) for i in rng.choice(issues, size=rng.integers(2, 6), replace=False))
+        for k in range(600)
+    }
+    actors = {f"a{k}": ("cooperative", "company", "association", "local-authority")[k % 4] for k in range(20)}
+    corpus = corpus_from_records(
+        records,
+        experience_territory={e: f"t{rng.integers(0, 40):02d}" for e in records},
+        experience_years={e: (int(rng.integers(1990, 2025)), None) for e in records},
+        territories=territories,
+        experience_actors={e: (f"a{rng.integers(0, 20)}",) for e in records},
+        actor_types=actors,
+        experience_principles={e: (f"p{rng.integers(0, 4)}",) for e in records if rng.random() < 0.3},
+        lessons=tuple(
+            LessonInfo(f"{e}/lesson/1", e, None, issues=(records[e][0],)) for e in list(records)[::7]
+        ),
+    )
+    full = find_candidates(corpus, top=None, min_diversity=0.3)
+    assert len(full) > 256  # more than the first batch the search measures
+    for top in (1, 7, 40):
+        assert find_candidates(corpus, top=top, min_diversity=0.3) == full[:top]

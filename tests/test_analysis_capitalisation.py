@@ -89,20 +89,52 @@ def mini_atlas():
             E[8]: (I["canteen"],),
         },
         kinds=kinds,
-        labels={P["P"]: {"en": "Create the conditions of engagement", "fr": "Créer les conditions de l'engagement"}},
-        broader={I["energy"]: (I["F"],), I["citizen-energy"]: (I["energy"],), I["savings"]: (I["F"],),
-                 I["canteen"]: (I["G"],)},
+        labels={
+            P["P"]: {
+                "en": "Create the conditions of engagement",
+                "fr": "Créer les conditions de l'engagement",
+            }
+        },
+        broader={
+            I["energy"]: (I["F"],),
+            I["citizen-energy"]: (I["energy"],),
+            I["savings"]: (I["F"],),
+            I["canteen"]: (I["G"],),
+        },
         families=(I["F"], I["G"]),
         principle_broader={P["P1"]: (P["P"],)},
-        experience_principles={E[1]: (P["P1"],), E[2]: (P["P"],), E[3]: (P["P"], P["Q"]), E[4]: (P["Q"],),
-                               E[6]: (P["R"],), E[7]: (P["R"],), E[8]: (P["R"],)},
-        experience_territory={E[1]: T["rural-a"], E[2]: T["rural-b"], E[3]: T["peri"], E[4]: T["urban"],
-                              E[5]: T["city"], E[6]: T["city"], E[7]: T["city"], E[8]: T["city"]},
-        experience_years={E[1]: (2012, 2013), E[2]: (2015, None), E[3]: (2005, None), E[4]: (2011, None),
-                          E[5]: (2019, None), E[6]: (2020, None), E[7]: (2021, None), E[8]: (2021, None)},
+        experience_principles={
+            E[1]: (P["P1"],),
+            E[2]: (P["P"],),
+            E[3]: (P["P"], P["Q"]),
+            E[4]: (P["Q"],),
+            E[6]: (P["R"],),
+            E[7]: (P["R"],),
+            E[8]: (P["R"],),
+        },
+        experience_territory={
+            E[1]: T["rural-a"],
+            E[2]: T["rural-b"],
+            E[3]: T["peri"],
+            E[4]: T["urban"],
+            E[5]: T["city"],
+            E[6]: T["city"],
+            E[7]: T["city"],
+            E[8]: T["city"],
+        },
+        experience_years={
+            E[1]: (2012, 2013),
+            E[2]: (2015, None),
+            E[3]: (2005, None),
+            E[4]: (2011, None),
+            E[5]: (2019, None),
+            E[6]: (2020, None),
+            E[7]: (2021, None),
+            E[8]: (2021, None),
+        },
         territories=territories,
         lessons=LESSONS,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -145,7 +177,7 @@ def test_principle_of_one_territory_is_circumstantial(corpus):
     report = capitalise(corpus, "R")
     assert (report.cases, report.territories) == (3, (T["city"],))
     assert report.classification == CIRCUMSTANTIAL
-    assert report.reasons == ("3 cases in 1 territories and 1 context classes: all in one territory",)
+    assert report.reasons == ("3 cases in 1 territory and 1 context class: all in one territory",)
 
 
 @pytest.mark.parametrize(("name", "cases"), [("Q", 2), ("P1", 1)])
@@ -153,7 +185,7 @@ def test_too_few_cases_is_undecidable(corpus, name, cases):
     report = capitalise(corpus, name)
     assert report.cases == cases
     assert report.classification == UNDECIDABLE
-    assert report.reasons == (f"{cases} cases: fewer than min_cases=3",)
+    assert report.reasons == (f"{cases} case{'s' if cases > 1 else ''}: fewer than min_cases=3",)
 
 
 def test_issue_report_counts_narrower_issues(corpus):
@@ -179,7 +211,8 @@ def test_family_report(corpus):
     ("thresholds", "expected"),
     [
         # canteen: e3, e4, e6, e7, e8 in peri, urban, city.
-        # type {urban 4, peri 1} 0.50040/ln 3 = 0.45549; population {>200k 3, 10k-50k 2} 0.67301/ln 4 = 0.48548;
+        # type {urban 4, peri 1} 0.50040/ln 3 = 0.45549;
+        # population {>200k 3, 10k-50k 2} 0.67301/ln 4 = 0.48548;
         # region {3,1,1} 0.95028/ln 4 = 0.68548; period {2020s 3, 2000s 1, 2010s 1} 0.95028/ln 3 = 0.86498.
         # Diversity = 0.62286.
         ({}, STRUCTURAL),
@@ -231,8 +264,11 @@ def test_check_lessons_reports_disagreements_first(corpus):
 def test_check_lessons_counts_the_lessons_own_experience():
     # The lesson concerns `b`, which its own experience does not address: its cases are e2, e3 and e1.
     lesson_ = LessonInfo("e1/lesson/1", "e1", "structural", issues=("b",))
-    c = corpus_from_records({"e1": ("a",), "e2": ("b",), "e3": ("b",)}, lessons=(lesson_,),
-                            experience_territory={"e1": "t1", "e2": "t2", "e3": "t3"})  # fmt: skip
+    c = corpus_from_records(
+        {"e1": ("a",), "e2": ("b",), "e3": ("b",)},
+        lessons=(lesson_,),
+        experience_territory={"e1": "t1", "e2": "t2", "e3": "t3"},
+    )
     (check,) = check_lessons(c)
     assert (check.cases, check.territories) == (3, 3)
 
@@ -267,7 +303,9 @@ def test_reports_are_deterministic():
 
 
 def test_structural_mask_agrees_with_classify():
-    grid = [(c, t, k, d) for c in range(0, 6) for t in range(0, 5) for k in range(0, 4) for d in (0.0, 0.5, 0.9)]
+    grid = [
+        (c, t, k, d) for c in range(0, 6) for t in range(0, 5) for k in range(0, 4) for d in (0.0, 0.5, 0.9)
+    ]
     cases, territories, classes, diversity = (np.array(v) for v in zip(*grid, strict=True))
     mask = structural_mask(cases, territories, classes, diversity, min_cases=2, min_territories=1)
     expected = [classify(*g, min_cases=2, min_territories=1)[0] == STRUCTURAL for g in grid]

@@ -44,7 +44,7 @@ def test_principles_include_undeclared_ones(corpus):
 
 
 def test_principle_matrix_climbs_the_hierarchy(corpus):
-    principles, matrix = principle_matrix(corpus)
+    _, matrix = principle_matrix(corpus)
     # rows x/e1 … y/e4; x/e1 illustrates p-sub-sub, hence p-sub and p; x/e3's lesson supports q
     assert matrix.toarray().tolist() == [
         [1, 1, 1, 0],

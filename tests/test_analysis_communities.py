@@ -19,23 +19,42 @@ from atlas.analysis.communities import cluster_issues, list_communities, suggest
 from atlas.model import CommunityInfo, corpus_from_records
 
 EXISTING = {
-    "c-energy": CommunityInfo("c-energy", "community", "thematic", members=("t1", "t2", "actor-1"),
-                              themes=("a", "P")),
+    "c-energy": CommunityInfo(
+        "c-energy", "community", "thematic", members=("t1", "t2", "actor-1"), themes=("a", "P")
+    ),
     "w-heat": CommunityInfo("w-heat", "workarea", members=("t3",), themes=("y",), part_of="c-energy"),
     "j-trip": CommunityInfo("j-trip", "journey", members=("t5",), visits=("e8", "e5")),
-}  # fmt: skip
+}
 
 
 def mini_atlas():
     return corpus_from_records(
-        {"e1": ("a", "b"), "e2": ("b", "c"), "e3": ("a", "c"), "e4": ("a", "b", "c"),
-         "e5": ("x", "y"), "e6": ("y", "z"), "e7": ("x", "z"), "e8": ("x", "y", "z"), "e9": ("a", "x")},
-        experience_territory={"e1": "t1", "e2": "t1", "e3": "t2", "e4": "t2", "e5": "t3", "e6": "t3",
-                              "e7": "t4", "e8": "t4", "e9": "t5"},
+        {
+            "e1": ("a", "b"),
+            "e2": ("b", "c"),
+            "e3": ("a", "c"),
+            "e4": ("a", "b", "c"),
+            "e5": ("x", "y"),
+            "e6": ("y", "z"),
+            "e7": ("x", "z"),
+            "e8": ("x", "y", "z"),
+            "e9": ("a", "x"),
+        },
+        experience_territory={
+            "e1": "t1",
+            "e2": "t1",
+            "e3": "t2",
+            "e4": "t2",
+            "e5": "t3",
+            "e6": "t3",
+            "e7": "t4",
+            "e8": "t4",
+            "e9": "t5",
+        },
         experience_principles={"e6": ("P",)},
         kinds={f"t{i}": "territory" for i in range(1, 6)} | {"actor-1": "actor", "P": "principle"},
         communities=EXISTING,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -73,8 +92,11 @@ def test_suggestions_are_deterministic_for_a_seed():
 
 def test_existing_communities_listed_by_kind(corpus):
     listed = list_communities(corpus)
-    assert [(c.iri, c.kind) for c in listed] == [("c-energy", "community"), ("w-heat", "workarea"),
-                                                 ("j-trip", "journey")]  # fmt: skip
+    assert [(c.iri, c.kind) for c in listed] == [
+        ("c-energy", "community"),
+        ("w-heat", "workarea"),
+        ("j-trip", "journey"),
+    ]
     energy = listed[0]
     assert (energy.territories, energy.actors, energy.themes) == (("t1", "t2"), ("actor-1",), ("P", "a"))
     # experiences of t1 and t2 that address a (e1, e3, e4) or illustrate P (none there)

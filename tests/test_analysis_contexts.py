@@ -25,9 +25,18 @@ from atlas.model import TerritoryInfo, corpus_from_records
 
 @pytest.mark.parametrize(
     ("population", "expected"),
-    [(None, None), (0, "<2k"), (1_999, "<2k"), (2_000, "2k-10k"), (9_999, "2k-10k"), (10_000, "10k-50k"),
-     (50_000, "50k-200k"), (199_999, "50k-200k"), (200_000, ">200k")],
-)  # fmt: skip
+    [
+        (None, None),
+        (0, "<2k"),
+        (1_999, "<2k"),
+        (2_000, "2k-10k"),
+        (9_999, "2k-10k"),
+        (10_000, "10k-50k"),
+        (50_000, "50k-200k"),
+        (199_999, "50k-200k"),
+        (200_000, ">200k"),
+    ],
+)
 def test_population_classes_bounds(population, expected):
     assert population_class(population) == expected
 
@@ -72,7 +81,12 @@ def test_context_table_codes_every_dimension():
     assert table.context(1) == ("rural", "2k-10k", "Bretagne", "2000s")  # end year when no start
     assert table.context(2) == ("urban", "50k-200k", "BE", "2010s")
     assert table.context(4) == (None, None, None, None)  # territory without description
-    assert table.values == (("rural", "urban"), ("2k-10k", "50k-200k", "<2k"), ("BE", "Bretagne"), ("2000s", "2010s"))
+    assert table.values == (
+        ("rural", "urban"),
+        ("2k-10k", "50k-200k", "<2k"),
+        ("BE", "Bretagne"),
+        ("2000s", "2010s"),
+    )
     assert table.informative == (0, 1, 2, 3)
 
 
@@ -92,7 +106,12 @@ def test_describe_rows_distribution_and_classes():
     # type, population, region: {2, 1} over 3 cases and K = 2 or 3 classes; period: one value
     h21 = -(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3))
     assert d.entropy == pytest.approx(
-        {"type": h21 / math.log(2), "population": h21 / math.log(3), "region": h21 / math.log(2), "period": 0.0}
+        {
+            "type": h21 / math.log(2),
+            "population": h21 / math.log(3),
+            "region": h21 / math.log(2),
+            "period": 0.0,
+        }
     )
 
 
@@ -100,15 +119,23 @@ def test_vectorised_measures_agree_with_describe_rows():
     rng = np.random.default_rng(7)
     types, regions = ("rural", "peri-urban", "urban"), ("A", "B", "C", "D")
     territories = {
-        f"t{i}": TerritoryInfo(f"t{i}", type=types[i % 3], population=int(rng.integers(100, 300_000)),
-                               region=regions[i % 4] if i % 5 else None)
+        f"t{i}": TerritoryInfo(
+            f"t{i}",
+            type=types[i % 3],
+            population=int(rng.integers(100, 300_000)),
+            region=regions[i % 4] if i % 5 else None,
+        )
         for i in range(12)
-    }  # fmt: skip
-    experiences = {f"e{i:02d}": tuple(f"i{j}" for j in rng.choice(8, size=3, replace=False)) for i in range(60)}
+    }
+    experiences = {
+        f"e{i:02d}": tuple(f"i{j}" for j in rng.choice(8, size=3, replace=False)) for i in range(60)
+    }
     corpus = corpus_from_records(
         experiences,
         experience_territory={e: f"t{rng.integers(0, 13)}" for e in experiences},  # t12 is undescribed
-        experience_years={e: (int(rng.integers(1995, 2025)), None) for e in experiences if rng.random() < 0.8},
+        experience_years={
+            e: (int(rng.integers(1995, 2025)), None) for e in experiences if rng.random() < 0.8
+        },
         territories=territories,
     )
     table = build_context_table(corpus)

@@ -8,6 +8,7 @@ ln(1 + deg u) + ln(1 + deg v).
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -151,7 +152,7 @@ def test_pruned_search_finds_the_same_costs_as_yen_on_the_whole_graph(seed):
                                                                                 strict=True) if u < v)
     costs = []
     for path in nx.shortest_simple_paths(full, a, b, weight="weight"):
-        costs.append(sum(full[u][v]["weight"] for u, v in zip(path, path[1:], strict=False)))
+        costs.append(sum(full[u][v]["weight"] for u, v in itertools.pairwise(path)))
         if len(costs) == k:
             break
     assert [cost for cost, _ in found] == pytest.approx(costs)

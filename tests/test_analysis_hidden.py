@@ -77,7 +77,7 @@ def test_weak_bridges_are_dropped_by_the_significance_filter():
     # B–C mean 1, P(≥ 2) = 1 - 2/e = 0.2642. At 0.45 every edge passes; at 0.4 A has no bridge.
     assert len(hidden_links(mini(), "A", max_p_value=0.45)) == 1
     assert hidden_links(mini(), "A", max_p_value=0.4) == []
-    assert hidden_links(mini(), "A") == []  # default 0.001: nothing here is that unlikely
+    assert hidden_links(mini(), "A") == []  # default min(0.05, 10 / 8): 0.05, stricter than 0.2642
 
 
 def test_min_support_applies_to_bridge_edges():

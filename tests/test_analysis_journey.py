@@ -29,23 +29,46 @@ from atlas.model import TerritoryInfo, corpus_from_records
 def mini_atlas(home_coordinates=True):
     lat, long = (48.0, -3.0) if home_coordinates else (None, None)
     return corpus_from_records(
-        {"j0": ("heat",), "j1": ("heat",), "j2": ("heat", "savings"), "j3": ("savings",), "j4": ("district-heat",)},
-        kinds={"home": "territory", "heat": "issue", "savings": "issue", "district-heat": "issue",
-               "coop": "actor", "city": "actor"},
-        labels={"coop": {"en": "Energy cooperative"}, "heat": {"en": "Heat"}, "savings": {"en": "Local savings"},
-                "P": {"en": "Act in cooperation"}},
+        {
+            "j0": ("heat",),
+            "j1": ("heat",),
+            "j2": ("heat", "savings"),
+            "j3": ("savings",),
+            "j4": ("district-heat",),
+        },
+        kinds={
+            "home": "territory",
+            "heat": "issue",
+            "savings": "issue",
+            "district-heat": "issue",
+            "coop": "actor",
+            "city": "actor",
+        },
+        labels={
+            "coop": {"en": "Energy cooperative"},
+            "heat": {"en": "Heat"},
+            "savings": {"en": "Local savings"},
+            "P": {"en": "Act in cooperation"},
+        },
         broader={"district-heat": ("heat",)},
         experience_territory={"j0": "home", "j1": "near", "j2": "far", "j3": "mid", "j4": "far"},
         experience_actors={"j1": ("coop",), "j2": ("city",)},
         experience_principles={"j1": ("P",)},
         territories={
-            "home": TerritoryInfo("home", type="rural", population=5_000, region="Bretagne", lat=lat, long=long),
-            "near": TerritoryInfo("near", type="rural", population=4_000, region="Bretagne", lat=48.1, long=-2.9),
-            "mid": TerritoryInfo("mid", type="rural", population=8_000, region="Pays de la Loire", lat=47.2,
-                                 long=-1.5),
-            "far": TerritoryInfo("far", type="urban", population=300_000, region="Grand Est", lat=48.58, long=7.75),
+            "home": TerritoryInfo(
+                "home", type="rural", population=5_000, region="Bretagne", lat=lat, long=long
+            ),
+            "near": TerritoryInfo(
+                "near", type="rural", population=4_000, region="Bretagne", lat=48.1, long=-2.9
+            ),
+            "mid": TerritoryInfo(
+                "mid", type="rural", population=8_000, region="Pays de la Loire", lat=47.2, long=-1.5
+            ),
+            "far": TerritoryInfo(
+                "far", type="urban", population=300_000, region="Grand Est", lat=48.58, long=7.75
+            ),
         },
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

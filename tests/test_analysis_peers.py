@@ -44,8 +44,15 @@ def mini_atlas():
         records,
         kinds={t: "territory" for t in ISSUES},
         labels={"home": {"fr": "Chez nous"}},
-        broader={"energy": ("F1",), "savings": ("F1",), "heat": ("F1",), "mobility": ("F2",),
-                 "cycling": ("F2",), "canteen": ("F3",), "local-currency": ("F4",)},
+        broader={
+            "energy": ("F1",),
+            "savings": ("F1",),
+            "heat": ("F1",),
+            "mobility": ("F2",),
+            "cycling": ("F2",),
+            "canteen": ("F3",),
+            "local-currency": ("F4",),
+        },
         related=(("local-currency", "savings"),),
         experience_territory=where,
         experience_principles=principles,
@@ -57,7 +64,7 @@ def mini_atlas():
             "e": TerritoryInfo("e", type="urban", region="Grand Est"),
             "bzh": TerritoryInfo("bzh", level="region", region="Bretagne"),
         },
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -72,7 +79,9 @@ def test_similar_peers_ranked_with_reasons(corpus):
     # c and e share no issue or principle; bzh contains home.
     assert [(p.territory, p.score) for p in peers] == [("a", pytest.approx(5 / 6)), ("b", 0.25)]
     a = peers[0]
-    assert (a.issue_similarity, a.principle_similarity, a.context_similarity) == pytest.approx((2 / 3, 1.0, 1.0))
+    assert (a.issue_similarity, a.principle_similarity, a.context_similarity) == pytest.approx(
+        (2 / 3, 1.0, 1.0)
+    )
     assert a.shared_issues == ("energy", "savings")
     assert a.shared_principles == ("P",)
     assert a.shared_context == ("type=rural", "population=2k-10k", "region=Bretagne")
@@ -82,7 +91,10 @@ def test_similar_peers_ranked_with_reasons(corpus):
 
 def test_weights_change_the_ranking(corpus):
     # issues only: b (3/6 = 0.5) still below a (2/3)
-    assert [p.territory for p in find_peers(corpus, "home", weights={"principles": 0, "context": 0})] == ["a", "b"]
+    assert [p.territory for p in find_peers(corpus, "home", weights={"principles": 0, "context": 0})] == [
+        "a",
+        "b",
+    ]
     # context only: a 1.0, b 0.0
     ranked = find_peers(corpus, "home", weights={"issues": 0, "principles": 0, "context": 1})
     assert [(p.territory, p.score) for p in ranked] == [("a", 1.0), ("b", 0.0)]
@@ -104,10 +116,16 @@ def test_complementary_territories(corpus):
     found = find_complements(corpus, "home")
     # gap = cycling, heat, local-currency.  b covers 3/3; c covers heat (1/3, context: rural, Bretagne 2/3);
     # e covers cycling (1/3, context 0).  bzh covers heat but contains home.
-    assert [(x.territory, x.score) for x in found] == [("b", 1.0), ("c", pytest.approx(1 / 3)),
-                                                       ("e", pytest.approx(1 / 3))]  # fmt: skip
-    assert found[0].covered == (("cycling", ("mobility",)), ("heat", ("energy", "savings")),
-                                ("local-currency", ("savings",)))  # fmt: skip
+    assert [(x.territory, x.score) for x in found] == [
+        ("b", 1.0),
+        ("c", pytest.approx(1 / 3)),
+        ("e", pytest.approx(1 / 3)),
+    ]
+    assert found[0].covered == (
+        ("cycling", ("mobility",)),
+        ("heat", ("energy", "savings")),
+        ("local-currency", ("savings",)),
+    )
     assert found[0].experiences == ("b-cycling", "b-heat", "b-local-currency")
     assert found[1].shared_context == ("type=rural", "region=Bretagne")
     assert found[1].context_similarity == pytest.approx(2 / 3)

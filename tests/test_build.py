@@ -116,3 +116,22 @@ def test_killed_build_leaves_the_previous_store_usable(tmp_path):
     assert int(open_store(location).select(COUNT)[0][0]) == 1500
     assert [p.name for p in location.iterdir() if p.name.startswith("gen-") and p.is_dir()] == [
         os.readlink(location / "current")]
+
+
+def test_parallel_reading_gives_the_same_store_and_the_same_problems(monkeypatch, mini_dir):
+    """Large atlases read experiences in worker processes: same quads, same messages."""
+    import atlas.build
+    from atlas.render.export import generate_rdf
+
+    serial = open_store(memory=True)
+    build_atlas(mini_dir, serial)
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
+    parallel = open_store(memory=True)
+    build_atlas(mini_dir, parallel)
+    assert generate_rdf(parallel, "nq") == generate_rdf(serial, "nq")
+    path = mini_dir / "experiences" / "grande-synthe-organic-canteens.md"
+    path.write_text(path.read_text().replace("biodiversity]", "biodiversty]"))
+    with pytest.raises(DataError) as err:
+        build_atlas(mini_dir, open_store(memory=True))
+    assert str(err.value) == ("experiences/grande-synthe-organic-canteens.md:6: unknown issue 'biodiversty' in "
+                              "'issues' (did you mean 'biodiversity'?)")

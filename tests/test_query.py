@@ -196,7 +196,7 @@ def test_worker_cannot_connect_even_if_a_service_slipped_through(store, listener
     if not queue.get(timeout=5):
         pytest.skip("this kernel does not let a process leave the network (no network namespaces)")
     port, hits = listener
-    with pytest.raises(AtlasError, match="unreachable|failed"):
+    with pytest.raises(AtlasError, match=r"unreachable|failed"):
         run_isolated(store, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
                      {}, timeout=5, max_rows=10)
     time.sleep(0.3)
@@ -376,7 +376,7 @@ def test_named_graphs_and_union_default_graph(store):
 
 
 def test_engine_errors_are_query_errors(store):
-    with pytest.raises(QueryError, match="invalid SPARQL|failed"):
+    with pytest.raises(QueryError, match=r"invalid SPARQL|failed"):
         run_query(store, "SELECT ?s WHERE { ?s undeclared:p ?o }")
 
 
@@ -417,3 +417,14 @@ def test_bad_limits(store):
         run_query(store, "ASK {}", timeout=0)
     with pytest.raises(QueryError, match="row cap"):
         run_query(store, "ASK {}", max_rows=-1)
+
+
+def test_worker_payload_round_trip():
+    from atlas.query.worker import Payload, _decode_payload, _encode_payload
+
+    terms = (ox.NamedNode(E + "a"), ox.BlankNode("b1"), ox.Literal("x", language="fr"),
+             ox.Literal("2", datatype=ox.NamedNode(XSD + "integer")), ox.Literal("plain"), None,
+             ox.Triple(ox.NamedNode(E + "a"), ox.NamedNode(E + "p"), ox.Literal("o")))
+    payload = Payload("solutions", tuple("abcdefg"), (terms, terms), triples=(
+        ox.Triple(ox.NamedNode(E + "a"), ox.NamedNode(E + "p"), ox.BlankNode("b1")),), truncated=True)
+    assert _decode_payload(_encode_payload(payload)) == payload

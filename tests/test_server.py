@@ -186,7 +186,7 @@ def test_no_cors_by_default(server):
 
 
 def test_files_are_served_read_only(server):
-    status, headers, body = _raw(server, "GET", "/files/atlas.html")
+    status, _, body = _raw(server, "GET", "/files/atlas.html")
     assert status == 200 and body == b"<html>map</html>"
     assert _raw(server, "POST", "/files/atlas.html")[0] == 405
 

@@ -227,51 +227,105 @@ def find_candidates(
         y = _binary_rows(corpus, themes, code, len(issues))
         blocks.append(("issue+lesson", issues, *_cross_row_pairs(x, y)))
     thresholds = {"min_cases": min_cases, "min_territories": min_territories, "min_diversity": min_diversity}
-    found = []  # per block: (kind, seconds, codes, measures, coverage, principle, rows, cols, columns kept)
-    for number, (kind, seconds, rows, codes) in enumerate(blocks):
+    # Entries (experience row, combination column) of the combinations with enough cases.
+    entries = []
+    for kind, seconds, rows, codes in blocks:
+        if kind == "issue+issue":  # an issue with one of its broader issues is no combination
+            keep = ~np.isin(codes, _nested_pair_codes(corpus))
+            rows, codes = rows[keep], codes[keep]
         kept, rows, cols = _frequent(rows, codes, len(issues) * len(seconds), min_cases)
-        measures = measure_entries(table, rows, cols, len(kept))
-        passing = np.flatnonzero(
-            structural_mask(
-                measures.cases, measures.territories, measures.classes, measures.diversity, **thresholds
-            )
-        )
-        remap = np.full(len(kept), -1, dtype=np.int64)
-        remap[passing] = np.arange(len(passing))
-        inside = remap[cols] >= 0
-        best, arg = _best_principle(index, rows[inside], remap[cols[inside]], len(passing))
-        coverage = best / np.maximum(measures.cases[passing], 1)
-        score = np.round(
-            measures.diversity[passing] * np.log2(1 + measures.territories[passing]) * (1 - coverage), 12
-        )
-        found.append((number, kind, seconds, kept, measures, passing, coverage, arg, score, rows, cols))
-    # Rank every unnamed candidate: score, then cases (both descending), then kind and items.
-    keys = []
-    for number, _, _, kept, measures, passing, coverage, _, score, _, _ in found:
-        j = np.flatnonzero(coverage < max_coverage)
-        keys.append((-score[j], -measures.cases[passing[j]], np.full(len(j), number), kept[passing[j]], j))
-    columns = [np.concatenate(k) for k in zip(*keys, strict=True)] if keys else [np.zeros(0)] * 5
-    sequence = np.lexsort((columns[3], columns[2], columns[1], columns[0]))
-    order = zip(*(c[sequence].tolist() for c in columns[2:]), strict=True)
+        entries.append((kind, seconds, kept, rows, cols, np.bincount(cols, minlength=len(kept))))
+    # score <= log2(1 + cases): measure the combinations by decreasing bound, and stop once the
+    # bound falls below the score of the top-th candidate found (none below can enter the top).
+    block_of = np.concatenate([np.full(len(e[2]), b, dtype=np.int64) for b, e in enumerate(entries)] or [[]])
+    column_of = np.concatenate([np.arange(len(e[2])) for e in entries] or [[]]).astype(np.int64)
+    cases = np.concatenate([e[5] for e in entries] or [[]])
+    bound = np.log2(1 + cases)
+    order = np.argsort(-bound, kind="stable")
+    found: list[dict[str, np.ndarray]] = []  # per measured batch: the unnamed structural combinations
+    done, chunk = 0, 256
+    while done < len(order):
+        if top is not None and sum(len(f["score"]) for f in found) >= top:
+            scores = np.concatenate([f["score"] for f in found])
+            if bound[order[done]] < -np.partition(-scores, top - 1)[top - 1]:
+                break
+        todo = order[done : done + chunk]
+        done, chunk = done + len(todo), chunk * 2
+        for b in sorted(set(block_of[todo].tolist())):
+            columns = column_of[todo[block_of[todo] == b]]
+            found.append(_score(table, index, entries[b], b, columns, thresholds, max_coverage))
+    facts = {k: np.concatenate([f[k] for f in found]) for k in found[0]} if found else {}
+    if not facts:
+        return []
+    # score, then cases (both descending), then kind and items
+    ranked = np.lexsort((facts["code"], facts["block"], -facts["cases"], -facts["score"]))[:top]
     lessons_of: dict[str, list] = {}
     for lesson in corpus.lessons:
         lessons_of.setdefault(lesson.experience, []).append(lesson)
-    out: list[Candidate] = []
-    for number, code, j in order:
-        if top is not None and len(out) >= top:
-            break
-        _, kind, seconds, kept, measures, passing, coverage, arg, score, rows, cols = found[number]
-        first, second = issues[code // len(seconds)], seconds[code % len(seconds)]
-        if kind == "issue+issue" and (first in _above(corpus, second) or second in _above(corpus, first)):
-            continue
-        column = int(passing[j])
-        members = np.sort(rows[cols == column])
-        principle = index.principles[arg[j]] if arg[j] >= 0 else None
+    out = []
+    for k in ranked.tolist():
+        kind, seconds, _, rows, cols, _ = entries[int(facts["block"][k])]
+        code, principle = int(facts["code"][k]), int(facts["principle"][k])
         out.append(
-            _evidence(corpus, table, lessons_of, kind, (first, second), float(score[j]), members, measures,
-                      column, float(coverage[j]), principle)
-        )  # fmt: skip
+            Candidate(
+                kind=kind,
+                items=(issues[code // len(seconds)], seconds[code % len(seconds)]),
+                score=float(facts["score"][k]),
+                cases=int(facts["cases"][k]),
+                territories=int(facts["territories"][k]),
+                context_classes=int(facts["classes"][k]),
+                diversity=float(facts["diversity"][k]),
+                coverage=float(facts["coverage"][k]),
+                closest_principle=None if principle < 0 else index.principles[principle],
+                **_evidence(
+                    corpus,
+                    kind,
+                    seconds[code % len(seconds)],
+                    issues[code // len(seconds)],
+                    np.sort(rows[cols == facts["column"][k]]),
+                    table,
+                    lessons_of,
+                ),
+            )
+        )
     return out
+
+
+def _score(table, index, block, number, columns, thresholds, max_coverage) -> dict[str, np.ndarray]:
+    """Measure ``columns`` of a block; return the facts of its unnamed structural combinations."""
+    _, _, kept, rows, cols, _ = block
+    columns = np.sort(columns)
+    remap = np.full(len(kept), -1, dtype=np.int64)
+    remap[columns] = np.arange(len(columns))
+    inside = remap[cols] >= 0
+    sub_rows, sub_cols = rows[inside], remap[cols[inside]]
+    measures = measure_entries(table, sub_rows, sub_cols, len(columns))
+    passing = np.flatnonzero(
+        structural_mask(
+            measures.cases, measures.territories, measures.classes, measures.diversity, **thresholds
+        )
+    )
+    again = np.full(len(columns), -1, dtype=np.int64)
+    again[passing] = np.arange(len(passing))
+    inside = again[sub_cols] >= 0
+    best, arg = _best_principle(index, sub_rows[inside], again[sub_cols[inside]], len(passing))
+    coverage = best / np.maximum(measures.cases[passing], 1)
+    unnamed = coverage < max_coverage
+    j = passing[unnamed]
+    return {
+        "score": np.round(
+            measures.diversity[j] * np.log2(1 + measures.territories[j]) * (1 - coverage[unnamed]), 12
+        ),
+        "cases": measures.cases[j],
+        "territories": measures.territories[j],
+        "classes": measures.classes[j],
+        "diversity": measures.diversity[j],
+        "coverage": coverage[unnamed],
+        "principle": arg[unnamed],
+        "block": np.full(len(j), number, dtype=np.int64),
+        "code": kept[columns[j]],
+        "column": columns[j],
+    }
 
 
 def _above(corpus: Corpus, issue: str) -> set[str]:
@@ -284,43 +338,38 @@ def _above(corpus: Corpus, issue: str) -> set[str]:
     return seen
 
 
-def _evidence(
-    corpus, table, lessons_of, kind, items, score, members, measures, j, coverage, principle
-) -> Candidate:
+def _nested_pair_codes(corpus: Corpus) -> np.ndarray:
+    """Codes ``a * n + b`` (a < b) of the issue pairs where one is broader than the other."""
+    col = {iri: j for j, iri in enumerate(corpus.issues)}
+    n = len(corpus.issues)
+    codes = []
+    for issue in corpus.issues:
+        for above in _above(corpus, issue):
+            if above in col:
+                a, b = sorted((col[issue], col[above]))
+                codes.append(a * n + b)
+    return np.array(sorted(set(codes)), dtype=np.int64)
+
+
+def _evidence(corpus, kind, second, issue, members, table, lessons_of) -> dict:
+    """The evidence fields of a candidate: experiences, territories, actors, lessons."""
     experiences = tuple(table.experiences[r] for r in members.tolist())
-    territories = tuple(
-        sorted({corpus.experience_territory[e] for e in experiences if e in corpus.experience_territory})
-    )
-    actors: tuple[str, ...] = ()
+    territories = {corpus.experience_territory[e] for e in experiences if e in corpus.experience_territory}
+    actors = ()
     if kind == "issue+actor-type":
-        actors = tuple(
-            sorted(
-                {
-                    a
-                    for e in experiences
-                    for a in corpus.experience_actors.get(e, ())
-                    if corpus.actor_types.get(a) == items[1]
-                }
-            )
-        )
-    concerned = narrower_closure(corpus.broader, items[1:] if kind == "issue+lesson" else items[:1])
+        actors = {
+            a
+            for e in experiences
+            for a in corpus.experience_actors.get(e, ())
+            if corpus.actor_types.get(a) == second
+        }
+    concerned = narrower_closure(corpus.broader, (second,) if kind == "issue+lesson" else (issue,))
     if kind == "issue+issue":
-        concerned = narrower_closure(corpus.broader, items)
-    lessons = tuple(
-        sorted(x.iri for e in experiences for x in lessons_of.get(e, ()) if concerned.intersection(x.issues))
-    )
-    return Candidate(
-        kind=kind,
-        items=items,
-        score=score,
-        cases=int(measures.cases[j]),
-        territories=int(measures.territories[j]),
-        context_classes=int(measures.classes[j]),
-        diversity=float(measures.diversity[j]),
-        coverage=coverage,
-        closest_principle=principle,
-        experiences=experiences,
-        territory_list=territories,
-        actors=actors,
-        lessons=lessons,
-    )
+        concerned = narrower_closure(corpus.broader, (issue, second))
+    lessons = {x.iri for e in experiences for x in lessons_of.get(e, ()) if concerned.intersection(x.issues)}
+    return {
+        "experiences": experiences,
+        "territory_list": tuple(sorted(territories)),
+        "actors": tuple(sorted(actors)),
+        "lessons": tuple(sorted(lessons)),
+    }

@@ -29,6 +29,7 @@ import numpy as np
 
 from atlas.analysis.cases import CaseIndex, case_index, find_lesson, narrower_closure, with_row
 from atlas.analysis.contexts import ContextTable, context_table, describe_rows, measure_entries, sorted_unique
+from atlas.analysis.memo import memoised
 from atlas.analysis.names import resolve_name
 from atlas.errors import NotFoundError
 from atlas.model import Corpus, LessonInfo
@@ -108,9 +109,12 @@ def classify(
     >>> classify(5, 4, 4, 0.7)
     ('structural', ('5 cases in 4 territories and 4 context classes, diversity 0.70 >= min_diversity=0.5',))
     """
-    summary = f"{cases} cases in {territories} territories and {classes} context classes"
+    summary = (
+        f"{_count(cases, 'case')} in {_count(territories, 'territory', 'territories')} "
+        f"and {_count(classes, 'context class', 'context classes')}"
+    )
     if cases < min_cases:
-        return UNDECIDABLE, (f"{cases} cases: fewer than min_cases={min_cases}",)
+        return UNDECIDABLE, (f"{_count(cases, 'case')}: fewer than min_cases={min_cases}",)
     if territories <= 1:
         return CIRCUMSTANTIAL, (f"{summary}: all in one territory",)
     if classes <= 1:
@@ -120,6 +124,10 @@ def classify(
     if diversity < min_diversity:
         return CIRCUMSTANTIAL, (f"{summary}, diversity {diversity:.2f} < min_diversity={min_diversity}",)
     return STRUCTURAL, (f"{summary}, diversity {diversity:.2f} >= min_diversity={min_diversity}",)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def structural_mask(
@@ -188,13 +196,22 @@ def _report(
     )
 
 
-def _lessons_about(corpus: Corpus, rows_experiences: set[str], principles=frozenset(), issues=frozenset()):
-    return [
-        lesson.iri
-        for lesson in corpus.lessons
-        if lesson.experience in rows_experiences
-        and (principles.intersection(lesson.principles) or issues.intersection(lesson.issues))
-    ]
+def _lessons_about(corpus: Corpus, rows: np.ndarray, principles=frozenset(), issues=frozenset()) -> list[str]:
+    """Lessons of the experiences at ``rows`` that support ``principles`` or concern ``issues``."""
+    by_subject = memoised(corpus, "lessons_by_subject", lambda: _lessons_by_subject(corpus))
+    index = case_index(corpus)
+    chosen = np.zeros(len(corpus.experiences), dtype=bool)
+    chosen[rows] = True
+    found = {lesson for subject in principles | issues for lesson in by_subject.get(subject, ())}
+    return [lesson.iri for lesson in found if (r := index.row(lesson.experience)) >= 0 and chosen[r]]
+
+
+def _lessons_by_subject(corpus: Corpus) -> dict[str, list[LessonInfo]]:
+    out: dict[str, list[LessonInfo]] = {}
+    for lesson in corpus.lessons:
+        for subject in {*lesson.principles, *lesson.issues}:
+            out.setdefault(subject, []).append(lesson)
+    return out
 
 
 def capitalise(corpus: Corpus, name: str, **thresholds) -> CapitalisationReport:
@@ -252,7 +269,7 @@ def capitalise_principle(corpus: Corpus, name: str, **thresholds) -> Capitalisat
     >>> c = corpus_from_records({"e1": ("i",)}, kinds={"p": "principle"},
     ...                         experience_principles={"e1": ("p",)})
     >>> capitalise_principle(c, "p").reasons
-    ('1 cases: fewer than min_cases=3',)
+    ('1 case: fewer than min_cases=3',)
     """
     thresholds = _thresholds(thresholds)
     iri = resolve_name(corpus, name, kinds=("principle",))
@@ -264,7 +281,7 @@ def _principle_report(
 ) -> CapitalisationReport:
     rows = index.principle_rows([iri])
     below = narrower_closure(corpus.principle_broader, [iri])
-    lessons = _lessons_about(corpus, {table.experiences[r] for r in rows.tolist()}, principles=below)
+    lessons = _lessons_about(corpus, rows, principles=below)
     return _report(table, iri, "principle", rows, lessons, thresholds)
 
 
@@ -282,14 +299,14 @@ def capitalise_issue(corpus: Corpus, name: str, **thresholds) -> CapitalisationR
     >>> c = corpus_from_records({"e1": ("i",), "e2": ("i",), "e3": ("i",)}, kinds={"i": "issue"},
     ...                         experience_territory={"e1": "t", "e2": "t", "e3": "t"})
     >>> capitalise_issue(c, "i").reasons
-    ('3 cases in 1 territories and 1 context classes: all in one territory',)
+    ('3 cases in 1 territory and 1 context class: all in one territory',)
     """
     thresholds = _thresholds(thresholds)
     iri = resolve_name(corpus, name, kinds=("issue", "family"))
     table = context_table(corpus)
     rows = case_index(corpus).issue_rows([iri])
     below = narrower_closure(corpus.broader, [iri])
-    lessons = _lessons_about(corpus, {table.experiences[r] for r in rows.tolist()}, issues=below)
+    lessons = _lessons_about(corpus, rows, issues=below)
     return _report(table, iri, corpus.kinds.get(iri, "issue"), rows, lessons, thresholds)
 
 
@@ -316,8 +333,7 @@ def capitalise_lesson(corpus: Corpus, name: str, **thresholds) -> Capitalisation
     rows = case_index(corpus).lesson_rows(lesson)
     principles = narrower_closure(corpus.principle_broader, lesson.principles)
     issues = narrower_closure(corpus.broader, lesson.issues)
-    experiences = {table.experiences[r] for r in rows.tolist()}
-    lessons = [lesson.iri, *_lessons_about(corpus, experiences, principles=principles, issues=issues)]
+    lessons = [lesson.iri, *_lessons_about(corpus, rows, principles=principles, issues=issues)]
     return _report(table, lesson.iri, "lesson", rows, lessons, thresholds, declared=lesson.scope)
 
 

@@ -52,7 +52,7 @@ def cluster_issues(corpus: Corpus, *, seed: int = 0, resolution: float = 1.0) ->
     x = sp.csc_matrix(corpus.incidence, dtype=float, copy=True)
     x.data[:] = 1.0
     co = sp.triu(x.T @ x, k=1).tocoo()
-    graph = igraph.Graph(n=n, edges=np.column_stack([co.row, co.col]).tolist(), directed=False)
+    graph = igraph.Graph(n=n, edges=list(zip(co.row.tolist(), co.col.tolist(), strict=True)), directed=False)
     # igraph draws from a process-wide generator: give it a seeded one for this call only.
     igraph.set_random_number_generator(random.Random(seed))
     try:
@@ -220,6 +220,8 @@ def list_communities(
     (('t1',), ('x',), ('e1',))
     """
     index = case_index(corpus)
+    table = context_table(corpus)
+    position = {t: i for i, t in enumerate(table.territories)}
     order = {k: i for i, k in enumerate(kinds)}
     out = []
     for info in sorted(corpus.communities.values(), key=lambda c: (order.get(c.kind, len(order)), c.iri)):
@@ -230,12 +232,9 @@ def list_communities(
         # A theme is an issue, a family or a principle: each lookup ignores what it does not know.
         found = [index.issue_rows(info.themes), index.principle_rows(info.themes)]
         rows = sorted_unique(np.concatenate(found))
-        members = set(territories)
-        experiences = tuple(
-            e
-            for e in (corpus.experiences[r] for r in rows.tolist())
-            if corpus.experience_territory.get(e) in members
-        )
+        member_index = [position[t] for t in territories if t in position]
+        rows = rows[np.isin(table.territory_of[rows], member_index)]
+        experiences = tuple(table.experiences[r] for r in rows.tolist())
         out.append(
             CommunitySummary(
                 iri=info.iri,

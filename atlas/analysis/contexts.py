@@ -304,22 +304,17 @@ def describe_rows(table: ContextTable, rows: Sequence[int] | np.ndarray) -> Rows
         round(float(np.mean([entropy[DIMENSIONS[d]] for d in informative])), 12) if informative else 0.0
     )
     class_counts = np.bincount(table.classes[rows], minlength=len(table.class_values))
-    classes = sorted(
-        ((-int(k), i) for i, k in enumerate(class_counts.tolist()) if k),
-        key=lambda p: (p[0], _class_key(table, p[1])),
-    )
+    # Class indices follow the order of their values (unknown first), as np.unique sorted the codes.
+    present = np.flatnonzero(class_counts)
+    classes = present[np.lexsort((present, -class_counts[present]))]
     return RowsDescription(
         cases=len(rows),
         territories=territories,
         entropy=entropy,
         diversity=diversity,
         distribution=distribution,
-        context_classes=tuple((table.class_values[i], -k) for k, i in classes),
+        context_classes=tuple((table.class_values[i], int(class_counts[i])) for i in classes.tolist()),
     )
-
-
-def _class_key(table: ContextTable, i: int) -> tuple[str, ...]:
-    return tuple("" if v is None else v for v in table.class_values[i])
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,7 +25,7 @@ IRI), deterministically.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 import numpy as np
@@ -187,7 +187,7 @@ def _yen(graph: EvidenceGraph, subset: np.ndarray, a: int, b: int, k: int) -> li
     found: list[tuple[float, tuple[int, ...]]] = []
     try:
         for path in islice(nx.shortest_simple_paths(g, a, b, weight="weight"), k + _TIE_CAP):
-            cost = float(sum(g[p][q]["weight"] for p, q in zip(path, path[1:], strict=False)))
+            cost = float(sum(g[p][q]["weight"] for p, q in pairwise(path)))
             if len(found) >= k and cost > found[k - 1][0] * (1 + _TIE) + _TIE:
                 break
             found.append((cost, tuple(path)))
@@ -282,7 +282,7 @@ def explain(corpus: Corpus, source: str, target: str, *, k: int = 5) -> Explanat
     paths = tuple(
         EvidencePath(
             nodes=tuple(graph.nodes[n] for n in nodes),
-            steps=tuple(_step(corpus, graph, u, v) for u, v in zip(nodes, nodes[1:], strict=False)),
+            steps=tuple(_step(corpus, graph, u, v) for u, v in pairwise(nodes)),
             cost=cost,
         )
         for cost, nodes in _best_paths(graph, a, b, k)

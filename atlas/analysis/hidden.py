@@ -13,7 +13,9 @@ means ``c_XY >= min_support`` and ``P(C >= c_XY) <= max_p_value`` where
 ``C`` follows a Poisson law of mean ``n_X n_Y / N`` (the expected number of
 shared experiences under independence; this approximates the hypergeometric
 tail of :mod:`atlas.analysis.significance`, slightly conservatively, at a
-fraction of its cost). Without this filter, the many weak chance
+fraction of its cost). By default ``max_p_value = min(0.05, 10 / N)``: the
+more experiences, the stronger a bridge must be (0.05 for an atlas of 200
+experiences or fewer, 0.001 at 10,000, 0.0001 at 100,000). Without this filter, the many weak chance
 associations of a large atlas add up and drown the few strong bridges (on
 the planted benchmark, precision@10 falls from 1.0 to 0). The score of a
 pair is
@@ -32,11 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-
 from scipy.special import pdtrc
 
+from atlas.analysis.cooccurrence import cooccurrence, score_pairs
 from atlas.analysis.incidence import actor_incidence, principle_incidence
-from atlas.analysis.links import cooccurrence, items_of, score_pairs
+from atlas.analysis.links import items_of
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus
 
@@ -183,7 +185,7 @@ def hidden_links(
     measure: str = "npmi",
     min_support: int = 2,
     max_support: int = 0,
-    max_p_value: float = 0.001,
+    max_p_value: float | None = None,
     level: int | str | None = None,
     bridge_kinds: Iterable[str] = BRIDGE_KINDS,
     max_bridges: int = 5,
@@ -202,8 +204,9 @@ def hidden_links(
         A bridge edge needs at least this many shared experiences (default 2).
     max_support : int
         Candidates *C* share at most this many experiences with *A* (default 0).
-    max_p_value : float
-        A bridge edge must be this unlikely by chance (default 0.001; 1 keeps all).
+    max_p_value : float, optional
+        A bridge edge must be this unlikely by chance (default ``min(0.05, 10 / N)``;
+        1 keeps all).
     level : int or str, optional
         Thesaurus level of the issues (see :mod:`atlas.analysis.lattice`).
     bridge_kinds : iterable of str
@@ -243,6 +246,8 @@ def hidden_links(
     if unknown:
         raise ValueError(f"unknown bridge kind(s) {', '.join(sorted(unknown))}")
     cooc = cooccurrence(corpus, level=level)
+    if max_p_value is None:
+        max_p_value = min(0.05, 10.0 / max(cooc.total, 1))
     key = ("bridge_weights", str(level), measure, max(1, min_support), float(max_p_value), kinds)
     bw = memoised(corpus, key, lambda: _bridge_weights(corpus, level, measure, min_support, max_p_value, kinds))
     counts = cooc.counts.tocsr()
@@ -272,7 +277,7 @@ def hidden_links(
                 target=cooc.items[c],
                 measure=measure,
                 score=score,
-                support=int(round(counts[a, c])),
+                support=round(counts[a, c]),
                 n_bridges=n_bridges,
                 bridges=chosen,
             )

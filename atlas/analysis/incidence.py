@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import scipy.sparse as sp
-from atlas.analysis.lattice import parse_level, roll_up
 
+from atlas.analysis.lattice import parse_level, roll_up
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus
 

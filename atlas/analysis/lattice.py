@@ -98,7 +98,7 @@ def parse_level(level: int | str | None) -> int | None:
         depth = int(level)
     except (TypeError, ValueError):
         depth = -1
-    if depth < 0 or isinstance(level, bool) or isinstance(level, float):
+    if depth < 0 or isinstance(level, (bool, float)):
         raise ValueError(f"level must be 'issue', 'family' or a depth >= 0, not {level!r}")
     return depth
 

@@ -38,8 +38,9 @@ from dataclasses import dataclass
 import igraph
 import numpy as np
 
+from atlas.analysis.cooccurrence import cooccurrence
 from atlas.analysis.incidence import principle_incidence
-from atlas.analysis.links import cooccurrence, link_table
+from atlas.analysis.links import link_table
 from atlas.model import Corpus
 
 _NEUTRAL = {"association": 1.0, "npmi": 0.0, "jaccard": 0.0, "cosine": 0.0, "count": 0.0}
@@ -333,7 +334,9 @@ def structural_gaps(
             ranked = sorted(both.tolist(), key=lambda e: (-min(ta[e], tb[e]), corpus.experiences[e]))
             pa = np.asarray(p_matrix.T @ (ta > 0).astype(np.float64)).ravel()
             pb = np.asarray(p_matrix.T @ (tb > 0).astype(np.float64)).ravel()
-            principles = sorted(np.flatnonzero((pa > 0) & (pb > 0)).tolist(), key=lambda j: (-min(pa[j], pb[j]), p_items[j]))
+            principles = sorted(
+                np.flatnonzero((pa > 0) & (pb > 0)).tolist(), key=lambda j: (-min(pa[j], pb[j]), p_items[j])
+            )
             gaps.append(
                 Gap(
                     cluster_a=a.number,

@@ -89,9 +89,7 @@ def sparql(ctx: click.Context, query: str | None, query_file: IO[str] | None, pa
     else:
         data = serialize_result(result, fmt)
         if output is None:
-            stream = click.get_binary_stream("stdout")
-            stream.write(data)
-            stream.flush()
+            click.echo(data, nl=False)  # bytes go to the binary stdout as they are
     if output is not None and data is not None:
         write_atomic(output, data)
     if result.truncated:

@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
@@ -73,6 +74,49 @@ def computation_iri(base: str, parameters: Mapping[str, Any], input_hash: str) -
     return URIRef(f"{base}computation/{_digest(parameters_json(parameters), input_hash)}")
 
 
+def links_graph_iri(base: str, parameters: Mapping[str, Any], input_hash: str) -> URIRef:
+    """Return the IRI of the named graph that holds one computation's links.
+
+    One graph per computation: writing the same computation again replaces it,
+    and different parameters never overwrite each other.
+
+    Examples
+    --------
+    >>> links_graph_iri("https://e.org/a/", {"measure": "npmi"}, "abc")
+    rdflib.term.URIRef('https://e.org/a/computed/links/5861ffba4b95131f')
+    """
+    return URIRef(f"{base}computed/links/{_digest(parameters_json(parameters), input_hash)}")
+
+
+def graph_to_quads(graph: Graph, graph_iri: str) -> list[ox.Quad]:
+    """Return the triples of an rdflib graph as pyoxigraph quads in ``graph_iri``, sorted.
+
+    Only IRIs and literals are expected (:func:`links_to_rdf` mints no blank node).
+
+    Examples
+    --------
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("https://e.org/s"), URIRef("https://e.org/p"), Literal(2)))
+    >>> [str(q) for q in graph_to_quads(g, "https://e.org/g")]
+    ['<https://e.org/s> <https://e.org/p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> <https://e.org/g>']
+    """
+
+    def term(t):
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, Literal):
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            if t.datatype is not None:
+                return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+            return ox.Literal(str(t))
+        raise ExportError(f"cannot store the RDF term {t!r}")
+
+    name = ox.NamedNode(graph_iri)
+    quads = [ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph]
+    return sorted(quads, key=str)
+
+
 def _double(value: float) -> Literal:
     return Literal(float(value), datatype=XSD.double)
 
@@ -116,15 +160,15 @@ def links_to_rdf(links: Iterable[Link], *, base: str, parameters: Mapping[str, A
         graph.bind(prefix, PREFIXES[prefix])
     activity = computation_iri(base, parameters, input_hash)
     graph.add((activity, RDF.type, ATLAS.LinkComputation))
-    graph.add((activity, ATLAS.parameters, Literal(parameters_json(parameters), datatype=XSD.string)))
-    graph.add((activity, ATLAS.inputHash, Literal(input_hash, datatype=XSD.string)))
+    graph.add((activity, ATLAS.parameters, Literal(parameters_json(parameters))))
+    graph.add((activity, ATLAS.inputHash, Literal(input_hash)))
     for link in links:
         node = link_iri(base, link)
         source, target = sorted((link.source, link.target))
         graph.add((node, RDF.type, ATLAS.SystemicLink))
         graph.add((node, ATLAS.linkSource, URIRef(source)))
         graph.add((node, ATLAS.linkTarget, URIRef(target)))
-        graph.add((node, ATLAS.measure, Literal(link.measure, datatype=XSD.string)))
+        graph.add((node, ATLAS.measure, Literal(link.measure)))
         for predicate, value in ((ATLAS.score, link.score), (ATLAS.pValue, link.p_value),
                                  (ATLAS.remoteness, link.remoteness)):
             if value is not None and not math.isnan(value):

@@ -213,7 +213,7 @@ class RemoteStore:
             if url == self.endpoint_url and (exc.code == 400 or exc.code >= 500):
                 raise QueryError(f"the endpoint could not answer the query (HTTP {exc.code}): {detail}") from None
             raise StoreError(f"{method} {url} failed: HTTP {exc.code} {exc.reason}: {detail}") from None
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise EndpointTimeoutError(f"{url} did not answer within {limit:g} s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):

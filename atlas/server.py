@@ -232,7 +232,7 @@ class _Endpoint:
             return _text(403, "dataset parameters are not allowed: the default graph is the union of the atlas; "
                               "use GRAPH ?g { … } to look into one source file")
         try:
-            info = check_query(query)
+            info = await anyio.to_thread.run_sync(check_query, query)  # parsing a long query takes a while
         except QueryRefusedError as exc:
             return _text(403, str(exc))
         except QueryError as exc:

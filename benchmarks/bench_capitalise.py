@@ -19,9 +19,10 @@ from collections.abc import Callable
 import numpy as np
 
 from atlas.analysis.candidates import find_candidates
-from atlas.analysis.capitalisation import capitalise, capitalise_principles, check_lessons
+from atlas.analysis.capitalisation import capitalise, capitalise_principles
 from atlas.analysis.communities import list_communities, suggest_communities
 from atlas.analysis.journey import plan_journey
+from atlas.analysis.lessons import check_lessons
 from atlas.analysis.peers import find_complements, find_peers
 from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
 

@@ -24,9 +24,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from atlas.query import get_query, run_query  # noqa: E402
-from atlas.store import open_store  # noqa: E402
-from atlas.vocab import NS, PREFIXES  # noqa: E402
+from atlas.query import get_query, run_query
+from atlas.store import open_store
+from atlas.vocab import NS, PREFIXES
 
 BASE = "https://example.org/bench/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -19,24 +19,18 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from atlas.analysis.capitalisation import (
-    CIRCUMSTANTIAL,
-    STRUCTURAL,
-    UNDECIDABLE,
     capitalise,
     capitalise_issue,
     capitalise_lesson,
     capitalise_principle,
     capitalise_principles,
-    check_lessons,
-    classify,
-    structural_mask,
 )
+from atlas.analysis.classification import CIRCUMSTANTIAL, STRUCTURAL, UNDECIDABLE
 from atlas.errors import NotFoundError
-from atlas.model import LessonInfo, TerritoryInfo, corpus_from_records
+from atlas.model import CommunityInfo, LessonInfo, TerritoryInfo, corpus_from_records
 
 
 def x(kind: str, slug: str) -> str:
@@ -76,7 +70,7 @@ def mini_atlas():
     }
     kinds = {iri: "territory" for iri in T.values()} | {iri: "principle" for iri in P.values()}
     kinds |= {iri: "issue" for iri in I.values()} | {I["F"]: "family", I["G"]: "family"}
-    kinds |= {iri: "experience" for iri in E.values()}
+    kinds |= {iri: "experience" for iri in E.values()} | {"x/community/towns": "community"}
     return corpus_from_records(
         {
             E[1]: (I["citizen-energy"], I["savings"]),
@@ -134,6 +128,11 @@ def mini_atlas():
         },
         territories=territories,
         lessons=LESSONS,
+        communities={
+            "x/community/towns": CommunityInfo(
+                "x/community/towns", "community", members=(T["peri"], T["urban"], "x/actor/someone")
+            )
+        },
     )
 
 
@@ -247,32 +246,6 @@ def test_capitalise_dispatches_on_lessons_and_labels(corpus):
     assert capitalise(corpus, "Créer les conditions de l'engagement").subject == P["P"]
 
 
-def test_check_lessons_reports_disagreements_first(corpus):
-    checks = check_lessons(corpus)
-    assert [(c.lesson, c.declared, c.computed, c.status) for c in checks] == [
-        (f"{E[6]}/lesson/1", "structural", CIRCUMSTANTIAL, "disagrees"),
-        (f"{E[3]}/lesson/1", "circumstantial", UNDECIDABLE, "undecidable"),  # Q ∩ canteen: e3, e4
-        (f"{E[4]}/lesson/1", "circumstantial", UNDECIDABLE, "undecidable"),  # savings: e1, e4
-        (f"{E[1]}/lesson/1", "structural", STRUCTURAL, "agrees"),
-        (f"{E[7]}/lesson/1", "circumstantial", CIRCUMSTANTIAL, "agrees"),
-    ]
-    by_lesson = {c.lesson: c for c in checks}
-    assert by_lesson[f"{E[1]}/lesson/1"].diversity == pytest.approx(capitalise(corpus, "P").diversity)
-    assert by_lesson[f"{E[3]}/lesson/1"].cases == 2
-
-
-def test_check_lessons_counts_the_lessons_own_experience():
-    # The lesson concerns `b`, which its own experience does not address: its cases are e2, e3 and e1.
-    lesson_ = LessonInfo("e1/lesson/1", "e1", "structural", issues=("b",))
-    c = corpus_from_records(
-        {"e1": ("a",), "e2": ("b",), "e3": ("b",)},
-        lessons=(lesson_,),
-        experience_territory={"e1": "t1", "e2": "t2", "e3": "t3"},
-    )
-    (check,) = check_lessons(c)
-    assert (check.cases, check.territories) == (3, 3)
-
-
 def test_capitalise_principles_ranks_structural_first(corpus):
     reports = capitalise_principles(corpus)
     # structural P; circumstantial R; undecidable Q (2 territories) before P1 (1 territory)
@@ -299,14 +272,17 @@ def test_reports_are_deterministic():
     first = [capitalise(mini_atlas(), n) for n in ("P", "canteen", "e1/lesson/1")]
     second = [capitalise(mini_atlas(), n) for n in ("P", "canteen", "e1/lesson/1")]
     assert first == second
-    assert check_lessons(mini_atlas()) == check_lessons(mini_atlas())
 
 
-def test_structural_mask_agrees_with_classify():
-    grid = [
-        (c, t, k, d) for c in range(0, 6) for t in range(0, 5) for k in range(0, 4) for d in (0.0, 0.5, 0.9)
-    ]
-    cases, territories, classes, diversity = (np.array(v) for v in zip(*grid, strict=True))
-    mask = structural_mask(cases, territories, classes, diversity, min_cases=2, min_territories=1)
-    expected = [classify(*g, min_cases=2, min_territories=1)[0] == STRUCTURAL for g in grid]
-    assert mask.tolist() == expected
+def test_within_restricts_the_cases(corpus):
+    # P within the two rural territories: e1, e2 only
+    report = capitalise(corpus, "P", within=["rural-a", "rural-b"])
+    assert (report.experiences, report.classification) == ((E[1], E[2]), UNDECIDABLE)
+    # canteen within the `towns` community (peri, urban): e3, e4; within city: e6, e7, e8
+    assert capitalise(corpus, "canteen", within=["towns"]).experiences == (E[3], E[4])
+    city = capitalise(corpus, "canteen", within=["city"])
+    assert (city.cases, city.classification) == (3, CIRCUMSTANTIAL)
+    # in city: R (e6-e8, circumstantial), then P (e5 through its lesson), Q and P1 (none)
+    assert [r.cases for r in capitalise_principles(corpus, within=["city"])] == [3, 1, 0, 0]
+    with pytest.raises(NotFoundError, match="unknown"):
+        capitalise(corpus, "P", within=["atlantis"])

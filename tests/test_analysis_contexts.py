@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from atlas.analysis.contexts import (
     build_context_table,
@@ -14,7 +13,6 @@ from atlas.analysis.contexts import (
     decade,
     describe_rows,
     haversine_km,
-    measure_columns,
     normalised_entropy,
     population_class,
     shared_context,
@@ -113,41 +111,6 @@ def test_describe_rows_distribution_and_classes():
             "period": 0.0,
         }
     )
-
-
-def test_vectorised_measures_agree_with_describe_rows():
-    rng = np.random.default_rng(7)
-    types, regions = ("rural", "peri-urban", "urban"), ("A", "B", "C", "D")
-    territories = {
-        f"t{i}": TerritoryInfo(
-            f"t{i}",
-            type=types[i % 3],
-            population=int(rng.integers(100, 300_000)),
-            region=regions[i % 4] if i % 5 else None,
-        )
-        for i in range(12)
-    }
-    experiences = {
-        f"e{i:02d}": tuple(f"i{j}" for j in rng.choice(8, size=3, replace=False)) for i in range(60)
-    }
-    corpus = corpus_from_records(
-        experiences,
-        experience_territory={e: f"t{rng.integers(0, 13)}" for e in experiences},  # t12 is undescribed
-        experience_years={
-            e: (int(rng.integers(1995, 2025)), None) for e in experiences if rng.random() < 0.8
-        },
-        territories=territories,
-    )
-    table = build_context_table(corpus)
-    measures = measure_columns(table, corpus.incidence)
-    matrix = sp.csc_matrix(corpus.incidence)
-    for j in range(matrix.shape[1]):
-        d = describe_rows(table, matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]])
-        assert measures.cases[j] == d.cases
-        assert measures.territories[j] == len(d.territories)
-        assert measures.classes[j] == len(d.context_classes)
-        assert measures.diversity[j] == d.diversity  # rounded to 12 digits: equal, not just close
-        assert measures.entropy[:, j].tolist() == list(d.entropy.values())
 
 
 def test_context_similarity_and_shared_context():

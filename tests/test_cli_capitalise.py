@@ -93,3 +93,18 @@ def test_help(built, command):
     result = built(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output
+
+
+def test_capitalise_within_places(built):
+    inside = json.loads(
+        built("capitalise", "food-system", "--within", "mouans-sartoux", "--format", "json").output
+    )
+    assert [e["territory"] for e in inside[0]["evidence"]] == ["Mouans-Sartoux"]
+    everywhere = json.loads(built("capitalise", "food-system", "--format", "json").output)
+    assert sorted(e["territory"] for e in everywhere[0]["evidence"]) == ["Grande-Synthe", "Mouans-Sartoux"]
+    assert built("capitalise", "food-system", "--within", "atlantis").exit_code == 1
+
+
+@pytest.mark.parametrize("args", [["capitalise", "--format", "json"], ["communities", "--format", "csv"]])
+def test_output_is_byte_identical_across_runs(built, args):
+    assert built(*args).output == built(*args).output

@@ -154,3 +154,37 @@ def test_shacl_report_is_mapped_to_file_and_line(mini_dir):
 """)
     found = problems(mini_dir)
     assert found and all(p.startswith("bad.ttl:4: shape: territory 'nowhere':") for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("more.nt", '<https://example.org/mini/collection/fabrique> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                    '<https://w3id.org/relational-atlas/ns#Collection> .\n'
+                    '<https://example.org/mini/collection/fabrique> <http://www.w3.org/2000/01/rdf-schema#label> '
+                    '"Fabrique"@fr .\n'),
+        ("more.trig", "@prefix atlas: <https://w3id.org/relational-atlas/ns#> .\n"
+                      "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                      "<https://example.org/other-graph> {\n"
+                      "  <https://example.org/mini/collection/fabrique> a atlas:Collection ;\n"
+                      "      rdfs:label \"Fabrique\"@fr .\n}\n"),
+    ],
+)
+def test_ntriples_and_trig_sources(mini_dir, name, text):
+    write(mini_dir / name, text)
+    result = load_atlas(mini_dir, shacl="on")
+    assert result.problems == []
+    src = result.sources[name]
+    assert src.defined == [("collection", "fabrique", 1 if name.endswith(".nt") else 4)]
+    # every quad goes to the file's own graph, whatever graph a TriG file names
+    assert {q.graph_name.value for q in src.quads} == {f"https://example.org/mini/source/{name}"}
+
+
+def test_blank_nodes_are_skolemised_in_order(mini_dir):
+    write(mini_dir / "b.ttl", "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+                              "<https://example.org/mini/collection/citego> dcterms:creator [ dcterms:title \"x\" ] .\n")
+    a = load_atlas(mini_dir).sources["b.ttl"].quads
+    b = load_atlas(mini_dir).sources["b.ttl"].quads
+    assert a == b
+    assert {q.object.value for q in a if q.predicate.value.endswith("creator")} == {
+        "https://example.org/mini/source/b.ttl/.well-known/genid/1"}

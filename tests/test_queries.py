@@ -436,3 +436,11 @@ def test_cli_errors(cli, built, args, message):
 
 def test_cli_usage_error(cli, built, tmp_path):
     assert cli("sparql").exit_code == 2
+
+
+def test_every_named_query_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "sparql.md").read_text(encoding="utf-8")
+    for q in list_queries():
+        assert f"| `{q.name}` |" in doc, q.name

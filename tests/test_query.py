@@ -136,6 +136,14 @@ def test_syntax_errors_say_where():
         check_query("  # nothing\n")
 
 
+def test_long_groups_must_be_split():
+    patterns = [f"?s{i} <{E}p> ?o{i} ." for i in range(300)]
+    with pytest.raises(QueryError, match="split long groups"):
+        check_query("SELECT * WHERE { " + " ".join(patterns) + " }")
+    groups = " ".join("{ " + " ".join(patterns[k : k + 30]) + " }" for k in range(0, 300, 30))
+    assert check_query(f"SELECT * WHERE {{ {groups} }}").form == "SELECT"
+
+
 def test_allowed_forms():
     assert check_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").projection == ("n",)
     assert check_query("SELECT * WHERE { ?s ?p ?o }").projection is None
@@ -428,3 +436,23 @@ def test_worker_payload_round_trip():
     payload = Payload("solutions", tuple("abcdefg"), (terms, terms), triples=(
         ox.Triple(ox.NamedNode(E + "a"), ox.NamedNode(E + "p"), ox.BlankNode("b1")),), truncated=True)
     assert _decode_payload(_encode_payload(payload)) == payload
+
+
+def _spin_under_cpu_limit():
+    from atlas.query.worker import _limit_cpu
+
+    _limit_cpu(0.5)  # ceil(0.5) + 2 = 3 s of CPU at most
+    while True:
+        pass
+
+
+def test_a_worker_cannot_outlive_its_deadline_by_far():
+    # even with nobody left to kill it, the kernel stops a worker past its CPU allowance
+    import signal
+
+    process = multiprocessing.get_context("fork").Process(target=_spin_under_cpu_limit)
+    start = time.monotonic()
+    process.start()
+    process.join(120)  # CPU seconds, not wall seconds: a loaded machine stretches the wall time
+    assert process.exitcode == -signal.SIGXCPU
+    assert time.monotonic() - start < 120

@@ -72,8 +72,8 @@ def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path, mini_store):
 
 
 def _rdflib(term):
-    from rdflib import Literal, URIRef
     import pyoxigraph as ox
+    from rdflib import Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

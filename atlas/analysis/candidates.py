@@ -11,7 +11,7 @@ Three kinds of combination are counted over experiences:
     second (the lesson's theme; it may be the same issue).
 
 A combination is a candidate when its cases classify as structural
-(:func:`atlas.analysis.capitalisation.classify`: enough cases, territories and
+(:func:`atlas.analysis.classification.classify`: enough cases, territories and
 context diversity) and no principle covers it: the *coverage* of a principle is
 the share of the combination's cases that are cases of the principle, and the
 best coverage must stay below ``max_coverage``. Candidates are ranked by
@@ -31,9 +31,10 @@ from itertools import chain, repeat
 import numpy as np
 import scipy.sparse as sp
 
-from atlas.analysis.capitalisation import structural_mask
 from atlas.analysis.cases import case_index, narrower_closure
-from atlas.analysis.contexts import context_table, measure_entries
+from atlas.analysis.classification import structural_mask
+from atlas.analysis.contexts import context_table
+from atlas.analysis.recurrence import measure_entries
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
 
@@ -180,11 +181,16 @@ def find_candidates(
     kinds : iterable of str
         Which combinations to count, among :data:`KINDS`.
     min_cases, min_territories, min_diversity : int, int, float
-        The structural thresholds of :func:`~atlas.analysis.capitalisation.classify`.
+        The structural thresholds of :func:`~atlas.analysis.classification.classify`.
     max_coverage : float
         A combination whose cases are covered this much by one principle is named already.
     top : int or None
         How many candidates at most.
+
+    Returns
+    -------
+    list of Candidate
+        At most ``top``, best first.
 
     Raises
     ------
@@ -243,7 +249,7 @@ def find_candidates(
     bound = np.log2(1 + cases)
     order = np.argsort(-bound, kind="stable")
     found: list[dict[str, np.ndarray]] = []  # per measured batch: the unnamed structural combinations
-    done, chunk = 0, 256
+    done, chunk = 0, max(256, len(order) // 32)
     while done < len(order):
         if top is not None and sum(len(f["score"]) for f in found) >= top:
             scores = np.concatenate([f["score"] for f in found])

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from atlas.analysis.contexts import sorted_unique
 from atlas.analysis.memo import memoised
-from atlas.analysis.names import fold
+from atlas.analysis.names import fold, resolve_name
 from atlas.errors import NotFoundError
 from atlas.model import Corpus, LessonInfo
 
@@ -73,6 +73,15 @@ def principle_matrix(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]:
     ``matrix`` is ``len(corpus.experiences) × len(principles)``, 1.0 where the
     experience illustrates the principle or a sub-principle, or draws a lesson
     supporting one of them.
+
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    principles : tuple of str
+    matrix : scipy.sparse.csc_matrix
 
     Examples
     --------
@@ -242,6 +251,14 @@ def case_index(corpus: Corpus) -> CaseIndex:
 def build_case_index(corpus: Corpus) -> CaseIndex:
     """Index the cases of every issue, principle and lesson of ``corpus``.
 
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    CaseIndex
+
     Examples
     --------
     >>> from atlas.model import corpus_from_records, LessonInfo
@@ -273,8 +290,59 @@ def build_case_index(corpus: Corpus) -> CaseIndex:
     )
 
 
+def territories_within(corpus: Corpus, names: Iterable[str]) -> frozenset[str]:
+    """Return the territories that ``names`` designate, with the territories they contain.
+
+    A name is a territory, or a community, work area or journey standing for
+    its territory members (slug, IRI or label).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    names : iterable of str
+
+    Returns
+    -------
+    frozenset of str
+
+    Raises
+    ------
+    NotFoundError
+        If a name designates none of these.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records, CommunityInfo, TerritoryInfo
+    >>> c = corpus_from_records(
+    ...     {}, kinds={"t1": "territory", "t2": "territory", "t3": "territory", "c": "community"},
+    ...     territories={"t3": TerritoryInfo("t3", parent="t2")},
+    ...     communities={"c": CommunityInfo("c", "community", members=("t2", "some-actor"))})
+    >>> sorted(territories_within(c, ["c", "t1"]))
+    ['t1', 't2', 't3']
+    """
+    found: set[str] = set()
+    for name in names:
+        iri = resolve_name(corpus, name, kinds=("territory", "community", "workarea", "journey"))
+        if corpus.kinds.get(iri) == "territory":
+            found.add(iri)
+        else:
+            info = corpus.communities.get(iri)
+            found.update(m for m in (info.members if info else ()) if corpus.kinds.get(m) == "territory")
+    parents = {t: (info.parent,) for t, info in corpus.territories.items() if info.parent}
+    return narrower_closure(parents, found)
+
+
 def find_lesson(corpus: Corpus, name: str) -> LessonInfo:
     """Return the lesson named by its IRI or by the end of it (``le-mene-wind/lesson/1``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    name : str
+
+    Returns
+    -------
+    LessonInfo
 
     Raises
     ------

@@ -39,6 +39,18 @@ def cluster_issues(corpus: Corpus, *, seed: int = 0, resolution: float = 1.0) ->
     Returns the clusters as sorted tuples of issue IRIs, largest cluster first
     (then by first IRI). Issues that co-occur with none form clusters of one.
 
+    Parameters
+    ----------
+    corpus : Corpus
+    seed : int
+        Seed of the Leiden algorithm.
+    resolution : float
+        Modularity resolution.
+
+    Returns
+    -------
+    tuple of tuple of str
+
     Examples
     --------
     >>> from atlas.model import corpus_from_records
@@ -109,6 +121,11 @@ def suggest_communities(
         Modularity resolution: higher gives more, smaller clusters.
     min_members, min_issues : int
         Least number of territories and of issues of a suggestion.
+
+    Returns
+    -------
+    list of SuggestedCommunity
+        By cluster number.
 
     Examples
     --------
@@ -206,6 +223,16 @@ def list_communities(
     corpus: Corpus, kinds: tuple[str, ...] = ("community", "workarea", "journey")
 ) -> list[CommunitySummary]:
     """Describe the existing communities, work areas and journeys of ``corpus``, by kind then IRI.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    kinds : tuple of str
+        Which records to list, in this order: ``community``, ``workarea``, ``journey``.
+
+    Returns
+    -------
+    list of CommunitySummary
 
     Examples
     --------

@@ -4,9 +4,8 @@ The context of an experience is that of its territory — type (rural,
 peri-urban, urban), population class, region (or the country when no region is
 given) — plus its period (the decade it started in). Capitalisation asks
 whether something recurs across *diverse* contexts; this module measures it
-the same way for one set of experiences (:func:`describe_rows`) and for
-thousands of sets at once, as the columns of a sparse matrix
-(:func:`measure_columns`).
+for one set of experiences (:func:`describe_rows`), and
+:mod:`atlas.analysis.recurrence` the same way for thousands of sets at once.
 
 Diversity along one dimension is the Shannon entropy of the cases' values,
 normalised by ``log(min(n, K))`` where ``n`` is the number of cases whose
@@ -24,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus, TerritoryInfo
@@ -91,6 +89,18 @@ def normalised_entropy(counts: Sequence[int] | np.ndarray, classes: int) -> floa
 
     ``n`` is the sum of ``counts``; with fewer than two possible values the
     result is 0.0.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Number of cases per value.
+    classes : int
+        Number of values the dimension takes in the corpus.
+
+    Returns
+    -------
+    float
+        In [0, 1], rounded to 12 digits.
 
     Examples
     --------
@@ -170,6 +180,14 @@ def context_table(corpus: Corpus) -> ContextTable:
 
 def build_context_table(corpus: Corpus) -> ContextTable:
     """Code the context of every experience of ``corpus``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    ContextTable
 
     Examples
     --------
@@ -276,6 +294,16 @@ def describe_rows(table: ContextTable, rows: Sequence[int] | np.ndarray) -> Rows
     (most frequent first); ``context_classes`` the distinct context classes with
     their counts.
 
+    Parameters
+    ----------
+    table : ContextTable
+    rows : sequence of int
+        Experience rows (repeats are ignored).
+
+    Returns
+    -------
+    RowsDescription
+
     Examples
     --------
     >>> from atlas.model import corpus_from_records
@@ -317,17 +345,6 @@ def describe_rows(table: ContextTable, rows: Sequence[int] | np.ndarray) -> Rows
     )
 
 
-@dataclass(frozen=True, eq=False)
-class ColumnMeasures:
-    """Recurrence of every column of a sparse ``experiences × items`` matrix (see :func:`measure_columns`)."""
-
-    cases: np.ndarray
-    territories: np.ndarray
-    classes: np.ndarray
-    entropy: np.ndarray  # 4 × n_columns
-    diversity: np.ndarray
-
-
 def sorted_unique(values: Sequence[int] | np.ndarray) -> np.ndarray:
     """Return the sorted distinct values of an integer array.
 
@@ -343,92 +360,6 @@ def sorted_unique(values: Sequence[int] | np.ndarray) -> np.ndarray:
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-
-
-def _distinct_per_column(cols: np.ndarray, groups: np.ndarray, width: int, m: int) -> np.ndarray:
-    """Number of distinct ``groups`` (in ``0..width-1``; negative: none) among the entries of each column."""
-    ok = groups >= 0
-    keys = sorted_unique(cols[ok] * width + groups[ok])
-    return np.bincount(keys // width, minlength=m)
-
-
-def _entropy_per_column(cols: np.ndarray, codes: np.ndarray, width: int, m: int) -> np.ndarray:
-    ok = codes >= 0
-    keys = cols[ok] * width + codes[ok]
-    if m * width <= 20_000_000:
-        counts = np.bincount(keys, minlength=m * width)
-        known = counts.reshape(m, width).sum(axis=1).astype(float)
-        cells = np.flatnonzero(counts)
-        col = cells // width
-        p = counts[cells] / known[col]
-        h = np.bincount(col, weights=-p * np.log(p), minlength=m)
-    else:  # too many cells for a dense table: count the (column, value) runs of the sorted keys
-        ordered = np.sort(keys)
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        runs = np.diff(np.append(starts, len(ordered))).astype(float)
-        col = ordered[starts] // width
-        known = np.bincount(col, weights=runs, minlength=m)
-        p = runs / known[col]
-        h = np.bincount(col, weights=-p * np.log(p), minlength=m)
-    k = np.minimum(known, width)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.round(np.where(k >= 2, np.clip(h / np.log(np.maximum(k, 2)), 0.0, 1.0), 0.0), 12)
-
-
-def measure_entries(table: ContextTable, rows: np.ndarray, cols: np.ndarray, m: int) -> ColumnMeasures:
-    """Measure recurrence and diversity of ``m`` sets of experiences given as ``(row, set)`` entries.
-
-    Each ``(rows[k], cols[k])`` pair says experience ``rows[k]`` belongs to set
-    ``cols[k]``; pairs must not repeat. Gives the same numbers as
-    :func:`describe_rows` on each set, for all sets at once.
-
-    Examples
-    --------
-    >>> from atlas.model import corpus_from_records
-    >>> c = corpus_from_records(
-    ...     {"e1": ("a",), "e2": ("a",), "e3": ("a",)},
-    ...     experience_territory={"e1": "t1", "e2": "t1", "e3": "t2"},
-    ...     territories={"t1": TerritoryInfo("t1", type="rural"), "t2": TerritoryInfo("t2", type="urban")})
-    >>> m = measure_entries(build_context_table(c), np.array([0, 1, 2, 0]), np.array([0, 0, 0, 1]), 2)
-    >>> m.cases.tolist(), m.territories.tolist(), [round(x, 4) for x in m.diversity.tolist()]
-    ([3, 1], [2, 1], [0.9183, 0.0])
-    """
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    cases = np.bincount(cols, minlength=m)
-    territories = _distinct_per_column(cols, table.territory_of[rows], len(table.territories), m)
-    classes = _distinct_per_column(cols, table.classes[rows], len(table.class_values), m)
-    entropy = np.zeros((4, m))
-    for d in table.informative:
-        entropy[d] = _entropy_per_column(cols, table.codes[rows, d], len(table.values[d]), m)
-    informative = list(table.informative)
-    diversity = np.round(entropy[informative].mean(axis=0), 12) if informative else np.zeros(m)
-    return ColumnMeasures(
-        cases=cases, territories=territories, classes=classes, entropy=entropy, diversity=diversity
-    )
-
-
-def measure_columns(table: ContextTable, matrix: sp.spmatrix) -> ColumnMeasures:
-    """Measure, for each column of a binary ``experiences × items`` matrix, recurrence and diversity.
-
-    See :func:`measure_entries`; non-zero entries are the members.
-
-    Examples
-    --------
-    >>> from atlas.model import corpus_from_records
-    >>> c = corpus_from_records(
-    ...     {"e1": ("a", "b"), "e2": ("a",), "e3": ("a",)},
-    ...     experience_territory={"e1": "t1", "e2": "t1", "e3": "t2"},
-    ...     territories={"t1": TerritoryInfo("t1", type="rural"), "t2": TerritoryInfo("t2", type="urban")})
-    >>> m = measure_columns(build_context_table(c), c.incidence)
-    >>> m.cases.tolist(), m.territories.tolist(), [round(x, 4) for x in m.diversity.tolist()]
-    ([3, 1], [2, 1], [0.9183, 0.0])
-    """
-    coo = sp.csc_matrix(matrix, dtype=float, copy=True)
-    coo.sum_duplicates()
-    coo.eliminate_zeros()
-    coo = coo.tocoo()
-    return measure_entries(table, coo.row, coo.col, matrix.shape[1])
 
 
 def context_similarity(table: ContextTable, home: int, others: np.ndarray | None = None) -> np.ndarray:

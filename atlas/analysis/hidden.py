@@ -98,24 +98,18 @@ class HiddenLink:
 
 
 @dataclass(frozen=True, eq=False)
-class _BridgeWeights:
+class _Bridges:
     names: tuple[str, ...]
     kinds: tuple[str, ...]
-    weights: sp.csr_matrix  # bridges × items, w_BY >= 0
-    columns: sp.csc_matrix  # the same, by column
+    incidence: sp.csc_matrix  # experiences × bridges, rows of experiences without issue emptied
+    occurrences: np.ndarray  # n_B
+    issues: int  # how many bridges are issues (the first block, in item order)
 
 
-def _bridge_weights(
-    corpus: Corpus,
-    level: int | str | None,
-    measure: str,
-    min_support: int,
-    max_p_value: float,
-    kinds: tuple[str, ...],
-) -> _BridgeWeights:
+def _bridge_incidence(corpus: Corpus, level: int | str | None, kinds: tuple[str, ...]) -> _Bridges:
     cooc = cooccurrence(corpus, level=level)
     x = cooc.incidence
-    has_issue = (np.diff(x.tocsr().indptr) > 0).astype(np.float64)
+    per_experience = np.diff(x.tocsr().indptr)
     blocks, names, block_kinds = [], [], []
     for kind in kinds:
         if kind == "issue":
@@ -124,51 +118,59 @@ def _bridge_weights(
             items, m = principle_incidence(corpus)
         else:
             items, m = actor_incidence(corpus)
-        blocks.append(sp.diags(has_issue) @ m)
+        blocks.append(m)
         names.extend(items)
         block_kinds.extend([kind] * len(items))
-    if not names:
-        empty = sp.csr_matrix((0, len(cooc.items)))
-        return _BridgeWeights((), (), empty, empty.tocsc())
-    y = sp.hstack(blocks).tocsc()
-    n_y = np.asarray(y.sum(axis=0)).ravel()
+    y = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((x.shape[0], 0))
+    if (per_experience == 0).any():  # an experience without issue cannot bridge issues
+        y = (sp.diags((per_experience > 0).astype(np.float64)) @ y).tocsc()
+    occurrences = np.asarray(y.sum(axis=0)).ravel()
+    return _Bridges(tuple(names), tuple(block_kinds), y, occurrences, len(cooc.items) if "issue" in kinds else 0)
+
+
+def _weigh(
+    br: _Bridges,
+    cooc,
+    bridges: np.ndarray | None,
+    items: np.ndarray | None,
+    measure: str,
+    min_support: int,
+    max_p_value: float,
+) -> sp.csr_matrix:
+    """Return the weights ``w_BY`` of the chosen bridges (rows) and items (columns); ``None`` means all."""
+    y = br.incidence if bridges is None else br.incidence[:, bridges]
+    x = cooc.incidence if items is None else cooc.incidence[:, items]
     counts = (y.T @ x).tocoo()
     keep = counts.data >= max(1, min_support)
     rows, cols, c = counts.row[keep], counts.col[keep], counts.data[keep]
-    if "issue" in kinds:  # an issue is not its own bridge; issues are the first block
-        mine = rows == cols
-        rows, cols, c = rows[~mine], cols[~mine], c[~mine]
-    n_x = cooc.occurrences[cols]
-    w = score_pairs(measure, c, c, n_y[rows], n_x, c, c, cooc.total, 1.0)
-    expected = n_y[rows] * n_x / max(cooc.total, 1)
+    b_of = rows if bridges is None else bridges[rows]
+    y_of = cols if items is None else items[cols]
+    mine = (b_of < br.issues) & (b_of == y_of)  # an issue is not its own bridge
+    rows, cols, c, b_of, y_of = rows[~mine], cols[~mine], c[~mine], b_of[~mine], y_of[~mine]
+    n_b, n_y = br.occurrences[b_of], cooc.occurrences[y_of]
+    w = score_pairs(measure, c, c, n_b, n_y, c, c, cooc.total, 1.0)
+    expected = n_b * n_y / max(cooc.total, 1)
     positive = (w > 0) & (pdtrc(c - 1, expected) <= max_p_value)
-    weights = sp.csr_matrix(
-        (w[positive], (rows[positive], cols[positive])), shape=(len(names), len(cooc.items))
-    )
+    shape = (y.shape[1], x.shape[1])
+    weights = sp.csr_matrix((w[positive], (rows[positive], cols[positive])), shape=shape)
     weights.sort_indices()
-    return _BridgeWeights(tuple(names), tuple(block_kinds), weights, weights.tocsc())
+    return weights
 
 
-def _scores_for(bw: _BridgeWeights, a: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the bridges of item ``a``, their weights ``w_aB``, and the score of every item C."""
-    col = bw.columns
-    bridges = col.indices[col.indptr[a] : col.indptr[a + 1]]
-    w_ab = col.data[col.indptr[a] : col.indptr[a + 1]]
-    sub = bw.weights[bridges].tocoo()
-    contrib = np.minimum(sub.data, w_ab[sub.row])
-    scores = np.bincount(sub.col, weights=contrib, minlength=bw.weights.shape[1])
-    return bridges, w_ab, scores
+def _scores(w_ab: np.ndarray, rows: sp.csr_matrix, size: int) -> np.ndarray:
+    """Return ``Σ_B min(w_aB, w_BC)`` for every item C, ``rows`` holding ``w_BC`` for the bridges of ``w_ab``."""
+    sub = rows.tocoo()
+    return np.bincount(sub.col, weights=np.minimum(sub.data, w_ab[sub.row]), minlength=size)
 
 
-def _bridges_of(bw: _BridgeWeights, bridges: np.ndarray, w_ab: np.ndarray, c: int, limit: int) -> tuple:
-    w_bc = np.asarray(bw.columns[:, c][bridges].toarray()).ravel() if bridges.size else np.zeros(0)
+def _bridges_of(br: _Bridges, bridges: np.ndarray, w_ab: np.ndarray, w_bc: np.ndarray, limit: int) -> tuple:
     share = np.minimum(w_ab, w_bc)
     found = np.flatnonzero(share > 0)
-    ranked = sorted(found.tolist(), key=lambda k: (-share[k], bw.kinds[bridges[k]], bw.names[bridges[k]]))
+    ranked = sorted(found.tolist(), key=lambda k: (-share[k], br.kinds[bridges[k]], br.names[bridges[k]]))
     chosen = tuple(
         Bridge(
-            iri=bw.names[bridges[k]],
-            kind=bw.kinds[bridges[k]],
+            iri=br.names[bridges[k]],
+            kind=br.kinds[bridges[k]],
             score=float(share[k]),
             source_weight=float(w_ab[k]),
             target_weight=float(w_bc[k]),
@@ -248,18 +250,31 @@ def hidden_links(
     cooc = cooccurrence(corpus, level=level)
     if max_p_value is None:
         max_p_value = min(0.05, 10.0 / max(cooc.total, 1))
-    key = ("bridge_weights", str(level), measure, max(1, min_support), float(max_p_value), kinds)
-    bw = memoised(corpus, key, lambda: _bridge_weights(corpus, level, measure, min_support, max_p_value, kinds))
+    br = memoised(corpus, ("bridges", str(level), kinds), lambda: _bridge_incidence(corpus, level, kinds))
+    size = len(cooc.items)
+    everything = None
+    if issue is None:
+        key = ("bridge_weights", str(level), measure, max(1, min_support), float(max_p_value), kinds)
+        by_row = memoised(corpus, key, lambda: _weigh(br, cooc, None, None, measure, min_support, max_p_value))
+        everything = memoised(corpus, (*key, "by column"), by_row.tocsc)
     counts = cooc.counts.tocsr()
-    sources = items_of(corpus, cooc, issue, level) if issue is not None else range(len(cooc.items))
+    sources = items_of(corpus, cooc, issue, level) if issue is not None else range(size)
     found: list[tuple[float, int, int]] = []
-    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    kept: dict[int, tuple[np.ndarray, np.ndarray, sp.csr_matrix]] = {}
     for a in sources:
-        bridges, w_ab, scores = _scores_for(bw, a)
-        cache[a] = (bridges, w_ab)
-        direct = np.zeros(len(cooc.items))
-        row = slice(counts.indptr[a], counts.indptr[a + 1])
-        direct[counts.indices[row]] = counts.data[row]
+        if everything is not None:
+            span = slice(everything.indptr[a], everything.indptr[a + 1])
+            bridges, w_ab = everything.indices[span], everything.data[span]
+            rows = by_row[bridges]
+        else:
+            column = _weigh(br, cooc, None, np.array([a]), measure, min_support, max_p_value).tocsc()
+            bridges, w_ab = column.indices, column.data
+            rows = _weigh(br, cooc, bridges, None, measure, min_support, max_p_value)
+        scores = _scores(w_ab, rows, size)
+        kept[a] = (bridges, w_ab, rows)
+        direct = np.zeros(size)
+        span = slice(counts.indptr[a], counts.indptr[a + 1])
+        direct[counts.indices[span]] = counts.data[span]
         ok = (scores > 0) & (direct <= max_support)
         ok[a] = False
         if issue is None:
@@ -270,7 +285,9 @@ def hidden_links(
         found = found[:top]
     out = []
     for score, a, c in found:
-        n_bridges, chosen = _bridges_of(bw, *cache[a], c, max_bridges)
+        bridges, w_ab, rows = kept[a]
+        w_bc = np.asarray(rows[:, [c]].toarray()).ravel()
+        n_bridges, chosen = _bridges_of(br, bridges, w_ab, w_bc, max_bridges)
         out.append(
             HiddenLink(
                 source=cooc.items[a],

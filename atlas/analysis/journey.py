@@ -108,6 +108,11 @@ def plan_journey(
     max_km : float, optional
         Leave out experiences farther than this from home, or with no coordinates.
 
+    Returns
+    -------
+    list of Visit
+        In the order chosen (``rank`` from 1).
+
     Raises
     ------
     NotFoundError

@@ -46,6 +46,14 @@ def territory_matrices(corpus: Corpus) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     A value is the number of the territory's experiences addressing the issue
     (or being a case of the principle). Memoised per corpus (read-only).
 
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    tuple of scipy.sparse.csr_matrix
+
     Examples
     --------
     >>> from atlas.model import corpus_from_records
@@ -70,6 +78,16 @@ def territory_matrices(corpus: Corpus) -> tuple[sp.csr_matrix, sp.csr_matrix]:
 
 def nested_territories(corpus: Corpus, home: str) -> set[str]:
     """Return ``home``, the territories containing it and those it contains (by ``parent``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    home : str
+        A territory IRI.
+
+    Returns
+    -------
+    set of str
 
     Examples
     --------
@@ -156,6 +174,11 @@ def find_peers(
     weights : dict, optional
         ``{"issues": .5, "principles": .25, "context": .25}`` by default; missing keys keep their default.
 
+    Returns
+    -------
+    list of Peer
+        Best first.
+
     Raises
     ------
     NotFoundError
@@ -220,6 +243,17 @@ def profile_gap(corpus: Corpus, issues: set[str]) -> dict[str, tuple[str, ...]]:
 
     Neighbours share a broader issue or family, are ``skos:related``, or are
     directly broader or narrower. With no issues, the gap is every issue.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    issues : set of str
+        The issues of a territory's profile.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        ``{gap issue: its neighbours in issues}``, by gap issue IRI.
 
     Examples
     --------
@@ -289,6 +323,19 @@ def find_complements(corpus: Corpus, territory: str, *, top: int | None = 10) ->
 
     Ranked by the share of the gap covered (see :func:`profile_gap`), then
     context similarity, then IRI.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    territory : str
+        Slug, IRI or label.
+    top : int or None
+        How many territories at most.
+
+    Returns
+    -------
+    list of Complement
+        Best first.
 
     Raises
     ------

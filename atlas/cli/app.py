@@ -31,6 +31,8 @@ class AppState:
     store: str
     endpoint: str | None
     data: Path | None
+    update_endpoint: str | None = None
+    graph_store: str | None = None
     _store_obj: Any = None
     _corpus: Any = None
 
@@ -83,6 +85,20 @@ def default_store_location() -> str:
     help="Use a remote SPARQL 1.1 store at URL instead of the embedded one (or $ATLAS_ENDPOINT).",
 )
 @click.option(
+    "--update-endpoint",
+    envvar="ATLAS_UPDATE_ENDPOINT",
+    metavar="URL",
+    default=None,
+    help="The remote store's SPARQL 1.1 Update endpoint, to build into it (or $ATLAS_UPDATE_ENDPOINT).",
+)
+@click.option(
+    "--graph-store",
+    envvar="ATLAS_GRAPH_STORE",
+    metavar="URL",
+    default=None,
+    help="The remote store's Graph Store Protocol endpoint, to build into it (or $ATLAS_GRAPH_STORE).",
+)
+@click.option(
     "--data",
     "data",
     envvar="ATLAS_DATA",
@@ -92,7 +108,8 @@ def default_store_location() -> str:
 )
 @click.version_option(package_name="relational-atlas", prog_name="atlas")
 @click.pass_context
-def main(ctx: click.Context, store: str, endpoint: str | None, data: Path | None) -> None:
+def main(ctx: click.Context, store: str, endpoint: str | None, update_endpoint: str | None,
+         graph_store: str | None, data: Path | None) -> None:
     """Relational Atlas: experiences, issues and guiding principles of territories in transition.
 
     \b
@@ -102,7 +119,8 @@ def main(ctx: click.Context, store: str, endpoint: str | None, data: Path | None
       atlas remote --top 10
       atlas explain energy-efficiency-of-housing-stock mobilisation-of-local-savings
     """
-    ctx.obj = AppState(store=store, endpoint=endpoint, data=data)
+    ctx.obj = AppState(store=store, endpoint=endpoint, data=data, update_endpoint=update_endpoint,
+                       graph_store=graph_store)
 
 
 def state_of(ctx: click.Context) -> AppState:
@@ -125,7 +143,8 @@ def open_current_store(ctx: click.Context, *, write: bool = False):
     if state._store_obj is not None:
         return state._store_obj
     if state.endpoint:
-        store = open_store(endpoint=state.endpoint)
+        store = open_store(endpoint=state.endpoint, update_endpoint=state.update_endpoint,
+                           graph_store=state.graph_store)
     elif state.store == ":memory:":
         store = open_store(memory=True)
         build_atlas(state.data or default_data_dir(), store)

@@ -266,6 +266,7 @@ def explain(ctx: click.Context, a: str, b: str, measure: str, min_support: int, 
     from atlas.analysis.explain import describe_step
     from atlas.analysis.explain import explain as explain_records
     from atlas.analysis.links import compute_links
+    from atlas.errors import NotFoundError
 
     corpus = load_corpus(ctx)
     source, target = _resolve(corpus, a), _resolve(corpus, b)
@@ -275,8 +276,11 @@ def explain(ctx: click.Context, a: str, b: str, measure: str, min_support: int, 
     link = None
     if {x.source_kind, x.target_kind} <= {"issue", "family"}:
         pair = tuple(sorted((source, target)))
-        link = next((k for k in compute_links(corpus, measure=measure, issue=source, level=level,
-                                              min_support=min_support) if (k.source, k.target) == pair), None)
+        try:
+            link = next((k for k in compute_links(corpus, measure=measure, issue=source, level=level,
+                                                  min_support=min_support) if (k.source, k.target) == pair), None)
+        except NotFoundError:  # not an item at this level (a family at the descriptor level)
+            link = None
 
     def label(iri: str) -> str:
         return corpus.label(iri, lang)

@@ -114,10 +114,10 @@ def parse_mapping(text: str, path: str) -> CsvMapping:
     >>> m = parse_mapping("kind: issue\\ncolumns: {label: Nom, id: Code}\\nhierarchy: {column: Code}\\n", "m.yaml")
     >>> m.kind, m.columns["label"], m.hierarchy
     ('issue', {'': 'Nom'}, ('Code', '.'))
-    >>> parse_mapping("kind: issue\\ncolumns: {labl: Nom}\\n", "m.yaml")
+    >>> parse_mapping("kind: issue\\ncolumns: {label: Nom, labels: T}\\n", "m.yaml")
     Traceback (most recent call last):
     ...
-    atlas.errors.DataError: m.yaml:2: unknown field 'labl' for an issue (did you mean 'label'?)
+    atlas.errors.DataError: m.yaml:2: unknown field 'labels' for an issue (did you mean 'label'?)
     """
     doc = parse_yaml(text, path)
     r = FieldReader(path, ("en",))
@@ -181,7 +181,7 @@ def parse_mapping(text: str, path: str) -> CsvMapping:
             separators[str(name)] = _unescape(str(sep))
     values: dict[str, dict[str, str]] = {}
     for name, table in field_map("values").items():
-        if not isinstance(table, YMap) or not all(isinstance(v, str) and SLUG_RE.fullmatch(v) for v in table.values()):
+        if not _slug_table(table):
             r.problem(doc["values"].line_of(name), f"'values' of '{name}' must map cell values to slugs")
         else:
             values[str(name)] = {str(k): str(v) for k, v in table.items()}
@@ -247,8 +247,12 @@ def parse_mapping(text: str, path: str) -> CsvMapping:
         raise DataError(r.problems)
     return CsvMapping(path=path, kind=kind, columns=columns, language=language, delimiter=delimiter,
                       separators=separators, values=values, defaults=defaults, tags=tags, hierarchy=hierarchy,
-                      roots=roots, slug_from=slug_from, slug_prefix=slug_prefix, output=output, skip_if_empty=tuple(skip),
-                      atlas=atlas)
+                      roots=roots, slug_from=slug_from, slug_prefix=slug_prefix, output=output,
+                      skip_if_empty=tuple(skip), atlas=atlas)
+
+
+def _slug_table(table: object) -> bool:
+    return isinstance(table, YMap) and all(isinstance(v, str) and SLUG_RE.fullmatch(v) for v in table.values())
 
 
 def _tags(doc: YMap, r: FieldReader, kind: str):
@@ -273,7 +277,7 @@ def _tags(doc: YMap, r: FieldReader, kind: str):
             r.problem(item.line_of("create"), "'create: family' is for issue imports with 'field: broader'")
         table = item.get("values")
         values = {}
-        if isinstance(table, YMap) and all(isinstance(v, str) and SLUG_RE.fullmatch(v) for v in table.values()):
+        if _slug_table(table):
             values = {str(k): str(v) for k, v in table.items()}
         elif table is not None:
             r.problem(item.line_of("values"), "a tag's 'values' must map cell values to slugs")

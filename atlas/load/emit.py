@@ -183,7 +183,7 @@ def yaml_fields(fields: Sequence[tuple[str, object]]) -> str:
 def first_comment(data: bytes) -> str:
     """Return the line that says who wrote a file: the first, or the one after a front matter's ``---``.
 
-    >>> first_comment(b"---\n# Imported by x\ntitle: y\n---\n"), first_comment(b"# a\r\nb")
+    >>> first_comment(b"---\\n# Imported by x\\ntitle: y\\n---\\n"), first_comment(b"# a\\r\\nb")
     ('# Imported by x', '# a')
     """
     lines = data[:4096].split(b"\n", 2)
@@ -247,6 +247,16 @@ def write_sources(into: str | Path, files: Mapping[str, bytes]) -> list[Path]:
 
 
 @dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote (paths relative to the atlas directory ``into``), counted, with notes."""
+
+    into: str
+    written: tuple[str, ...]
+    counts: Mapping[str, int]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Target:
     """The atlas directory an import writes into, as found before writing."""
 
@@ -256,11 +266,12 @@ class Target:
     previous: tuple[str, ...] = ()  # files a previous run of the same import wrote
 
 
-def read_target(into: str | Path, header: str) -> Target:
+def read_target(into: str | Path, header: str, paths: Iterable[str] = ()) -> Target:
     """Read the configuration of ``into`` and the slugs its other files define.
 
-    Files whose first line is ``header`` were written by an earlier run of the
-    same import: their slugs are free again (the new run rewrites them).
+    Files whose first line is ``header``, and generated files at one of
+    ``paths``, were written by an earlier run of the same import: their slugs
+    are free again (the new run rewrites them).
 
     Raises
     ------
@@ -273,11 +284,13 @@ def read_target(into: str | Path, header: str) -> Target:
     if not (into / CONFIG_FILE).is_file():
         return Target(into, None)
     config = read_config_file(into)
+    own = set(paths)
     taken: dict[str, set[str]] = {}
     previous = []
     for rel in discover(into):
         data = (into / rel).read_bytes()
-        if first_comment(data) == header:
+        comment = first_comment(data)
+        if comment == header or (rel in own and comment.startswith(MARKER)):
             previous.append(rel)
             continue
         for kind, slug, _ in read_source(into, rel, config, data).defined:

@@ -406,6 +406,8 @@ class QuadWriter:
             if t is not None:
                 self.add(s, ATLAS.communityType, _n(t))
         else:
+            if "community" not in d:
+                self.reader.problem(d.line, "missing field 'community' (the learning community of this work area)")
             self.refs_to(s, DCTERMS.isPartOf, d, "community", ("community",))
         self.refs_to(s, ATLAS.member, d, "members", ("territory", "actor"))
         self.refs_to(s, ATLAS.theme, d, "themes", ("issue", "family", "principle"))

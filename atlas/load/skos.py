@@ -39,12 +39,14 @@ SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 _MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!(DOCTYPE|ENTITY)", re.DOTALL | re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _QUOTED = re.compile(r"[`'\"<]([^`'\"<>]{3,})[`'\">]")
+_IRI_END = re.compile(r"https?://\S*[#/]([A-Za-z_][\w.-]*)")
 _S = str(SKOS)
 _P = {name: _S + name for name in (
     "prefLabel", "altLabel", "definition", "notation", "broader", "narrower", "related", "inScheme",
     "topConceptOf", "hasTopConcept", "Concept", "ConceptScheme",
 )}
 _TYPE = str(RDF.type)
+_NOT_CONCEPTS = {_S + "Collection", _S + "OrderedCollection", "http://www.w3.org/2002/07/owl#Ontology"}
 _LICENCE = {str(DCTERMS.license), "http://creativecommons.org/ns#license"}
 
 
@@ -171,9 +173,15 @@ without bound or read files): remove it
 
 
 def _error_line(text: str, message: str) -> int:
-    """Find the line of the first quoted fragment of a parser message in ``text`` (else 1)."""
-    for m in _QUOTED.finditer(message):
-        pos = text.find(m.group(1))
+    """Find in ``text`` the line of what a parser message names: a quoted fragment, or a qualified name.
+
+    >>> _error_line("<a>\\n<rdf:li>x</rdf:li>", "Invalid property element http://www.w3.org/1999/02/22-rdf-syntax-ns#li")
+    2
+    """
+    needles = [m.group(1) for m in _QUOTED.finditer(message)]
+    needles += [":" + m.group(1) for m in _IRI_END.finditer(message)]
+    for needle in needles:
+        pos = text.find(needle)
         if pos >= 0:
             return text.count("\n", 0, pos) + 1
     return 1
@@ -251,6 +259,8 @@ def parse_skos(data: bytes, fmt: str, path: str, *, scheme: str | None = None) -
     in_scheme: set[tuple[str, str]] = set()
     top: set[tuple[str, str]] = set()  # (scheme, concept)
     licences: dict[str, set[str]] = defaultdict(set)
+    labelled: set[str] = set()  # subjects of skos:prefLabel: concepts unless typed otherwise
+    other_types: set[str] = set()
     for t in triples:
         s, p, o = t.subject, t.predicate.value, t.object
         if p == SKOSXL + "literalForm" and isinstance(o, ox.Literal):
@@ -259,8 +269,12 @@ def parse_skos(data: bytes, fmt: str, path: str, *, scheme: str | None = None) -
         if not isinstance(s, ox.NamedNode):
             continue
         iri = s.value
+        if p == _P["prefLabel"]:
+            labelled.add(iri)
         if p == _TYPE and o.value == _P["Concept"]:
             typed_concepts.add(iri)
+        elif p == _TYPE and o.value in _NOT_CONCEPTS:
+            other_types.add(iri)
         elif p == _TYPE and o.value == _P["ConceptScheme"]:
             scheme_iris.add(iri)
         elif p in (_P["prefLabel"], _P["altLabel"], _P["definition"], _P["notation"]):
@@ -290,7 +304,7 @@ def parse_skos(data: bytes, fmt: str, path: str, *, scheme: str | None = None) -
             literals[iri][predicate].extend(xl_forms.get(label, []))
     scheme_iris |= {sc for sc, _ in top}
     concept_iris = (typed_concepts | {a for pair in broader | related for a in pair} | {c for _, c in top}
-                    | {c for c, _ in in_scheme}) - scheme_iris
+                    | {c for c, _ in in_scheme} | (labelled - other_types)) - scheme_iris
     scheme_iris |= {sc for _, sc in in_scheme if sc not in concept_iris}
     notes: list[str] = []
     if scheme is not None:

@@ -30,17 +30,17 @@ from pathlib import Path
 from rdflib.namespace import SKOS
 
 from atlas.errors import DataError, Problem
-from atlas.load.emit import MARKER, first_comment, fold_ascii, slugify, write_sources
+from atlas.load.emit import MARKER, ImportReport, first_comment, fold_ascii, slugify, write_sources
 from atlas.load.skos import Thesaurus, read_skos
-from atlas.load.skos_sources import ImportReport
 from atlas.load.sources import build_index, discover, read_config_file, read_source, write_quads
 from atlas.vocab import ATLAS, SLUG_RE
 
 #: Words left out when comparing labels (French and English articles, prepositions, conjunctions).
-STOPWORDS = frozenset("""
-a au aux avec d dans de des du en et l la le les ou par pour sur un une
-an and as at by for from in into of on or the to with
-""".split())
+STOPWORDS = frozenset((
+    "a", "au", "aux", "avec", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par",
+    "pour", "sur", "un", "une", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "to", "with",
+))
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 #: Two words are taken as the same when their character similarity is at least this.
 WORD_SIMILARITY = 0.85

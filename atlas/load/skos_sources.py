@@ -12,7 +12,7 @@ into two source files, and :func:`import_skos` writes them:
   schemes (minted under ``BASE thesaurus/imported/``) with their top concepts
   and members, notations, and the families' IRIs and alternative labels.
 
-Slugs come from the preferred label in the atlas's first language (or, with
+Slugs come from the preferred label in English, else in the atlas's first language (or, with
 ``slugs="notation"``, from the notation), ASCII-folded and made unique with
 numeric suffixes in a stable order. A ``broader`` cycle (allowed by SKOS, not
 by a thesaurus of issues) is broken at the edge that closes it, and a
@@ -33,6 +33,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from atlas.errors import DataError, Problem
 from atlas.load.emit import (
     MARKER,
+    ImportReport,
     atlas_yaml,
     family_colour,
     natural_key,
@@ -47,16 +48,6 @@ from atlas.load.skos import Concept, Thesaurus, read_skos
 from atlas.vocab import DEFAULT_BASE, PREFIXES, SLUG_RE, mint_iri
 
 _HTTP = ("http://", "https://")
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import wrote (paths relative to the atlas directory), counted, with notes."""
-
-    into: str
-    written: tuple[str, ...]
-    counts: Mapping[str, int]
-    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -229,7 +220,8 @@ def generate_issue_sources(
     bases = []
     for iri, c in concepts.items():
         found = slugify(c.notations[0]) if slugs == "notation" and c.notations else ""
-        for lang in [*languages, *sorted(local[iri].pref)]:
+        # English first when the atlas has it: ids of the default atlas are English whatever its first language
+        for lang in [*(["en"] if "en" in languages else []), *languages, *sorted(local[iri].pref)]:
             if not found and lang in local[iri].pref:
                 found = slugify(local[iri].pref[lang])
         found = found or (slugify(c.notations[0]) if c.notations else "") or slugify(_local_name(iri)) or "concept"
@@ -342,7 +334,7 @@ def choose_languages(thesaurus: Thesaurus, declared: Sequence[str] | None, wante
                      path: str) -> list[str]:
     """Return the languages an import keeps.
 
-    ``wanted`` (``--lang``) wins; else the atlas's declared languages, which must
+    ``wanted`` (``--languages``) wins; else the atlas's declared languages, which must
     cover every language of the thesaurus (so that nothing is lost silently);
     else, for a new atlas, the thesaurus's languages, most used first.
 
@@ -364,14 +356,14 @@ def choose_languages(thesaurus: Thesaurus, declared: Sequence[str] | None, wante
         undeclared = [lang for lang in wanted if declared is not None and lang not in declared]
         if bad or undeclared:
             what = f"malformed language tags {bad}" if bad else f"languages {undeclared} are not in atlas.yaml"
-            raise DataError([Problem(path, 0, f"--lang: {what}")])
+            raise DataError([Problem(path, 0, f"--languages: {what}")])
         return list(wanted)
     if declared is not None:
         missing = [lang for lang in found if lang not in declared]
         if missing:
             raise DataError([Problem(path, 0, f"the thesaurus has labels in {', '.join(missing)}, which atlas.yaml "
                                               f"does not declare ({', '.join(declared)}): add them to its "
-                                              "'languages', or keep some with --lang")])
+                                              "'languages', or keep some with --languages")])
         return list(declared)
     kept = [lang for lang in found if is_language_tag(lang)]
     return kept or ["en"]
@@ -435,7 +427,7 @@ def import_skos(
     if not SLUG_RE.fullmatch(name):
         raise DataError([Problem(str(path), 0, f"--name {name!r} is not a slug (lower-case words joined by '-')")])
     header = f"{MARKER} skos` from {path.name}: import it again rather than editing this file."
-    target = read_target(into, header)
+    target = read_target(into, header, paths=(f"thesaurus/{name}.yaml", f"thesaurus/{name}.ttl"))
     declared = target.config.languages if target.config else None
     langs = choose_languages(thesaurus, declared, languages, str(path))
     atlas_base = target.config.base if target.config else (base or f"{DEFAULT_BASE}imported/{name}/")

@@ -141,6 +141,12 @@ def check_query(text: str) -> QueryInfo:
     except ParseBaseException as exc:
         _refuse_update(text, exc)
         raise  # pragma: no cover - _refuse_update always raises
+    except RecursionError:
+        # rdflib's parser recurses once per triple pattern of a group
+        raise QueryError(
+            "the query is too large for the safety check (about 80 triple patterns in one group at most): "
+            "split long groups into { … } { … }"
+        ) from None
     except Exception as exc:  # rdflib's parse actions raise plain exceptions (bad escapes, numbers)
         raise QueryError(f"invalid SPARQL: {exc}") from exc
     query = parsed[1]

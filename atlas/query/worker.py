@@ -15,14 +15,18 @@ the next query starts a fresh one.
 A worker also leaves the network before evaluating (a new, empty network
 namespace on Linux, when the kernel allows it): the query was already checked
 to contain no ``SERVICE``, and this makes sure nothing it does can connect.
+Its CPU time is capped a little above the deadline, so that even a worker
+whose parent died cannot run on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -172,8 +176,20 @@ def _decode_payload(data: tuple) -> Payload:
     )
 
 
-def _child(conn: Any, store: Any, location: str | None, text: str, bindings: dict, max_rows: int) -> None:
-    """Body of a worker process: open, isolate, evaluate, send one message."""
+def _limit_cpu(seconds: float) -> None:
+    """Let the kernel stop this process if it outlives its deadline by far (say, its parent died)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        limit = math.ceil(seconds) + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+
+
+def _child(
+    conn: Any, store: Any, location: str | None, text: str, bindings: dict, max_rows: int, timeout: float
+) -> None:
+    """Body of a worker process: limit, open, isolate, evaluate, send one message."""
+    _limit_cpu(timeout)
     try:
         if location is not None:
             store = EmbeddedStore(Path(location), read_only=True)
@@ -233,12 +249,12 @@ def run_isolated(store: Any, text: str, bindings: dict[str, Any], *, timeout: fl
             from multiprocessing import forkserver
 
             forkserver.ensure_running()  # start it before the clock runs
-        args = (None, location, text, bindings, max_rows)
+        args = (None, location, text, bindings, max_rows, timeout)
     else:
         if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
             raise StoreError("a store in memory can only be queried with a time limit where fork() exists")
         context = multiprocessing.get_context("fork")
-        args = (store, None, text, bindings, max_rows)
+        args = (store, None, text, bindings, max_rows, timeout)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, *args), daemon=True)
     start = time.monotonic()
@@ -253,6 +269,9 @@ def run_isolated(store: Any, text: str, bindings: dict[str, Any], *, timeout: fl
         try:
             message = receiver.recv()
         except EOFError:
+            process.join(1)
+            if process.exitcode == -getattr(signal, "SIGXCPU", -1):
+                raise QueryTimeoutError(f"the query used up its CPU time ({timeout:g} s) and was stopped") from None
             raise QueryError(f"the query worker died (exit code {process.exitcode})") from None
     finally:
         receiver.close()

@@ -19,7 +19,7 @@ EDGE_LENGTH = 110.0
 
 
 def layout_positions(
-    nodes: Sequence[str], edges: Iterable[tuple[str, str]], *, seed: int = 0, iterations: int = 500
+    nodes: Sequence[str], edges: Iterable[tuple[str, str]], *, seed: int = 0, iterations: int = 300
 ) -> dict[str, tuple[int, int]]:
     """Return ``{node: (x, y)}`` in pixels for a graph, deterministically.
 
@@ -55,12 +55,12 @@ def layout_positions(
     index = {v: i for i, v in enumerate(order)}
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in edges if a != b})
     graph = igraph.Graph(n=n, edges=pairs, directed=False)
-    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2)) * np.sqrt(n)
+    start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2)) * (0.5 * np.sqrt(n))
     # igraph draws from a process-wide generator: seed it for this call, then give it back.
     igraph.set_random_number_generator(random.Random(seed))
     try:
         coords = np.asarray(
-            graph.layout_fruchterman_reingold(seed=start.tolist(), niter=iterations, grid="auto").coords,
+            graph.layout_fruchterman_reingold(seed=start.tolist(), niter=iterations, grid=n > 1000).coords,
             dtype=np.float64,
         )
     finally:

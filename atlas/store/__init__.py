@@ -13,6 +13,7 @@ from atlas.store.embedded import EmbeddedStore
 
 
 def open_store(location: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,
+               update_endpoint: str | None = None, graph_store: str | None = None,
                read_only: bool = True, create: bool = False):
     """Open a store.
 
@@ -23,7 +24,10 @@ def open_store(location: str | Path | None = None, *, memory: bool = False, endp
     memory : bool
         An empty in-memory store (``location`` is ignored).
     endpoint : str, optional
-        URL of a remote SPARQL 1.1 endpoint (see :mod:`atlas.store.remote`).
+        URL of a remote SPARQL 1.1 query endpoint (see :mod:`atlas.store.remote`).
+    update_endpoint, graph_store : str, optional
+        URLs of the remote store's SPARQL 1.1 Update endpoint and Graph Store
+        Protocol endpoint, needed to build into it (one of them is enough).
     read_only : bool
         Open an embedded store for reading only (several readers may share it).
     create : bool
@@ -37,7 +41,7 @@ def open_store(location: str | Path | None = None, *, memory: bool = False, endp
     if endpoint:
         from atlas.store.remote import RemoteStore
 
-        return RemoteStore(endpoint)
+        return RemoteStore(endpoint, update_url=update_endpoint, store_url=graph_store)
     if memory:
         return EmbeddedStore(None)
     return EmbeddedStore(Path(location or ".atlas/store"), read_only=read_only, create=create)

@@ -33,9 +33,8 @@ _ACTORS = _inverse(ACTOR_TYPES)
 _COMMUNITIES = _inverse(COMMUNITY_TYPES)
 _SCOPES = _inverse(LESSON_SCOPES)
 
-_Q_KINDS = "SELECT DISTINCT ?x ?c WHERE { ?x a ?c . VALUES ?c { %s } }" % " ".join(
-    f"<{c}>" for c in sorted(_CLASS_KIND)
-)
+_CLASS_VALUES = " ".join(f"<{c}>" for c in sorted(_CLASS_KIND))
+_Q_KINDS = f"SELECT DISTINCT ?x ?c WHERE {{ ?x a ?c . VALUES ?c {{ {_CLASS_VALUES} }} }}"
 _Q_ADDRESSES = "SELECT DISTINCT ?e ?i WHERE { ?e a atlas:Experience ; atlas:addresses ?i }"
 _Q_BROADER = "SELECT DISTINCT ?x ?b WHERE { ?x skos:broader ?b }"
 _Q_RELATED = "SELECT DISTINCT ?a ?b WHERE { ?a skos:related ?b }"

@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from atlas.model import Corpus, TerritoryInfo, corpus_from_records  # noqa: E402
-from atlas.render.html_map import generate_map, resolve_physics  # noqa: E402
-from atlas.render.texts import MapTexts, RecordText  # noqa: E402
-from atlas.render.views import build_view  # noqa: E402
+from atlas.model import Corpus, TerritoryInfo, corpus_from_records
+from atlas.render.html_map import generate_map, resolve_physics
+from atlas.render.texts import MapTexts, RecordText
+from atlas.render.views import build_view
 
 BASE = "https://example.org/bench/"
 FAMILIES = ["society", "economy", "ecosystems", "equipment-and-networks", "cultural-and-intangible-capital",

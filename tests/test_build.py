@@ -84,9 +84,9 @@ def test_second_writer_is_refused(tmp_path):
     store = disk_store(tmp_path / "s")
     build_atlas(MINI, store)
     other = open_store(tmp_path / "s", read_only=False)
-    with store.transaction(), pytest.raises(StoreError, match="being written by another process"):
-        with other.transaction():
-            pass
+    with store.transaction(), pytest.raises(StoreError, match="being written by another process"), \
+            other.transaction():
+        pass
 
 
 def test_killed_build_leaves_the_previous_store_usable(tmp_path):

@@ -37,8 +37,8 @@ def test_installed_command_runs_without_checkout(wheel, tmp_path):
                     str(wheel)], check=True)
     env = {**os.environ, "PYTHONPATH": str(target)}
     run = [sys.executable, "-c", "from atlas.cli import main; main(prog_name='atlas')"]
-    where = subprocess.run([*run[:2], "import atlas.resources as r; print(r.ontology_dir()); print(r.default_data_dir())"],
-                           env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    show = "import atlas.resources as r; print(r.ontology_dir()); print(r.default_data_dir())"
+    where = subprocess.run([*run[:2], show], env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert str(target) in where and str(ROOT) not in where
     out = subprocess.run([*run, "build"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

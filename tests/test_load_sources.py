@@ -99,7 +99,8 @@ Body.
         ("t.yaml", b"territories:\n  - id: t\xe92\n", "t.yaml:2: invalid UTF-8 (byte 22)"),
         ("notes.txt", "hello\n",
          "notes.txt:1: unsupported file type '.txt' (sources are .yaml, .md, .ttl, .trig, .nt or .jsonld)"),
-        ("experiences/x.md", "title: x\n", "experiences/x.md:1: an experience must start with a '---' front matter line"),
+        ("experiences/x.md", "title: x\n",
+         "experiences/x.md:1: an experience must start with a '---' front matter line"),
         ("experiences/x.md", "---\ntitle: x\n", "experiences/x.md:1: unterminated front matter: no closing '---' line"),
         ("extra2.ttl", "territories:\n  - id: t2\n", "extra2.ttl:1: invalid Turtle"),
         ("extra2.jsonld", '{"@context": "https://example.org/ctx.jsonld", "@id": "https://example.org/x"}',
@@ -124,7 +125,7 @@ def test_all_problems_of_all_files_at_once(mini_dir):
 
 
 def test_missing_config(tmp_path):
-    with pytest.raises(DataError, match="atlas.yaml:0: missing: an atlas directory needs atlas.yaml"):
+    with pytest.raises(DataError, match=r"atlas\.yaml:0: missing: an atlas directory needs atlas\.yaml"):
         load_atlas(tmp_path)
 
 
@@ -181,8 +182,8 @@ def test_ntriples_and_trig_sources(mini_dir, name, text):
 
 
 def test_blank_nodes_are_skolemised_in_order(mini_dir):
-    write(mini_dir / "b.ttl", "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
-                              "<https://example.org/mini/collection/citego> dcterms:creator [ dcterms:title \"x\" ] .\n")
+    write(mini_dir / "b.ttl", "@prefix dcterms: <http://purl.org/dc/terms/> .\n<https://example.org/mini/collection/"
+                              "citego> dcterms:creator [ dcterms:title \"x\" ] .\n")
     a = load_atlas(mini_dir).sources["b.ttl"].quads
     b = load_atlas(mini_dir).sources["b.ttl"].quads
     assert a == b

@@ -201,8 +201,9 @@ def test_language_of_the_page():
 def test_nodes_and_edges_come_from_pyvis_with_positions(hostile_page):
     data = payload(hostile_page)
     assert [n["id"] for n in data["nodes"]] == list(range(len(data["info"])))
-    assert all({"x", "y", "size", "shape", "label", "title"} <= set(n) for n in data["nodes"])
-    assert all({"from", "to", "id", "width"} <= set(e) for e in data["edges"])
+    assert all({"x", "y", "size", "shape", "label"} <= set(n) for n in data["nodes"])
+    assert all({"from", "to", "id"} <= set(e) for e in data["edges"])
+    assert all("width" not in e and "color" not in e for e in data["edges"])  # defaults, set once in visOptions
     assert data["visOptions"]["layout"]["improvedLayout"] is False
     assert data["visOptions"]["edges"]["smooth"] is False
 

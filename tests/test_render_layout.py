@@ -42,3 +42,14 @@ def test_small_cases():
     assert layout_positions(["a"], []) == {"a": (0, 0)}
     apart = layout_positions(["a", "b"], [("a", "a")])
     assert apart["a"] != apart["b"]
+
+
+def test_isolated_nodes_stay_near_the_rest():
+    # a ring of 60 (diameter about 60·110/π ≈ 2,100 px) and 5 isolated nodes: all within a few ring widths
+    nodes, edges = ring(60)
+    pos = layout_positions([*nodes, "z1", "z2", "z3", "z4", "z5"], edges)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    assert max(xs) - min(xs) < 5000 and max(ys) - min(ys) < 5000
+    lengths = [np.hypot(pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]) for a, b in edges]
+    assert abs(np.median(lengths) - EDGE_LENGTH) <= 2
+    assert len(set(pos.values())) == len(pos)

@@ -135,7 +135,6 @@ def open_current_store(ctx: click.Context, *, write: bool = False):
     atlas) is built into memory first. Read-only unless ``write``.
     """
     from atlas.build import build_atlas
-
     from atlas.resources import default_data_dir
     from atlas.store import open_store
 

@@ -177,7 +177,10 @@ def read_config(data: object, path: str) -> tuple[AtlasConfig | None, list[Probl
     r = FieldReader(path, ("en",))
     r.only(data, {"name", "base", "languages", "licence", "description", "date"}, "atlas.yaml")
     langs = r.slugs(data, "languages")
-    languages = tuple(lang for lang, line in langs if is_language_tag(lang) or r.problem(line, f"bad language {lang!r}"))
+    for lang, line in langs:
+        if not is_language_tag(lang):
+            r.problem(line, f"bad language tag {lang!r} (use BCP 47 tags such as fr or pt-BR)")
+    languages = tuple(lang for lang, _ in langs if is_language_tag(lang))
     if not languages:
         r.problem(data.line_of("languages"), "'languages' must list at least one language tag (e.g. [fr, en])")
         languages = ("en",)

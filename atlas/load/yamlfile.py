@@ -123,9 +123,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         if getattr(event, "anchor", None):
             problems.append(Problem(path, line_of(event), f"anchors are not allowed (&{event.anchor})"))
         tag = getattr(event, "tag", None)
-        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-            if not (tag == "!" and isinstance(event, yaml.ScalarEvent)):
-                problems.append(Problem(path, line_of(event), f"explicit tags are not allowed ({tag})"))
+        scalar = isinstance(event, yaml.ScalarEvent)
+        if tag is not None and not (scalar and (event.implicit[0] or tag == "!")):
+            problems.append(Problem(path, line_of(event), f"explicit tags are not allowed ({tag})"))
 
     try:
         for event in yaml.parse(text, Loader=_Loader):

@@ -42,7 +42,7 @@ from pyvis.node import Node
 
 from atlas.errors import ExportError
 from atlas.output import write_atomic
-from atlas.render.mapview import KIND_LABELS, MapView
+from atlas.render.mapview import EDGE_COLOUR, KIND_LABELS, MapView
 from atlas.render.texts import MapTexts, safe_url
 
 PHYSICS_LIMIT = 1000
@@ -146,9 +146,12 @@ def _vis_options(n_nodes: int, physics: bool, seed: int) -> dict:
         "height": "100%",
         "width": "100%",
         "layout": {"improvedLayout": False, "randomSeed": seed},
+        # On a large map, labels appear once zoomed in enough to read them (vis-network's default is 5 px).
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
-                                             "strokeColor": "#ffffff"}},
-        "edges": {"smooth": False, "selectionWidth": 2, "color": {"inherit": False}},
+                                             "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 12 if large else 5}}},
+        "edges": {"smooth": False, "selectionWidth": 2, "width": 1,
+                  "color": {"color": EDGE_COLOUR, "highlight": "#333333", "opacity": 0.7, "inherit": False}},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
@@ -174,10 +177,15 @@ def _network(view: MapView, lang: str, physics: bool, seed: int) -> Network:
             colour = {"background": n.colour, "border": "#000000",
                       "highlight": {"background": n.colour, "border": "#000000"}}
             extra["borderWidth"] = 3
-        net.nodes.append(Node(i, n.shape, label=label, color=colour, size=n.size, x=n.x, y=n.y, title=label,
-                              **extra).options)
+        # The page sets each node's tooltip (``title``) to its label: not repeated here.
+        net.nodes.append(Node(i, n.shape, label=label, color=colour, size=n.size, x=n.x, y=n.y, **extra).options)
     for j, e in enumerate(view.edges):
-        options: dict[str, Any] = {"id": j, "width": e.width, "color": {"color": e.colour, "opacity": 0.7}}
+        # Only what differs from the defaults of _vis_options: 50,000 edges add up.
+        options: dict[str, Any] = {"id": j}
+        if e.width != 1.0:
+            options["width"] = e.width
+        if e.colour != EDGE_COLOUR:
+            options["color"] = {"color": e.colour}
         if e.dashes:
             options["dashes"] = True
         net.edges.append(Edge(index[e.source], index[e.target], False, **options).options)
@@ -188,6 +196,7 @@ def _network(view: MapView, lang: str, physics: bool, seed: int) -> Network:
 def _payload(view: MapView, texts: MapTexts, lang: str, physics: bool, seed: int) -> dict:
     net = _network(view, lang, physics, seed)
     vis_nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
+    nodes = {n.id for n in view.nodes}  # their labels travel in ``info``
     info = []
     for n in view.nodes:
         item: dict[str, Any] = {"iri": n.id, "kind": n.kind, "labels": dict(n.labels)}
@@ -235,7 +244,7 @@ def _payload(view: MapView, texts: MapTexts, lang: str, physics: bool, seed: int
         "visOptions": json.loads(options),
         "info": info,
         "links": links,
-        "labels": {k: dict(v) for k, v in view.labels.items()},
+        "labels": {k: dict(v) for k, v in view.labels.items() if k not in nodes},
         "legend": [{"section": e.section, "key": e.key, "labels": dict(e.labels), "colour": e.colour,
                     "shape": e.shape} for e in view.legend],
         "familyColours": families,

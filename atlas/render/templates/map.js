@@ -71,6 +71,7 @@
     return keys.length ? String(labels[keys[0]]) : "";
   }
   function labelOf(iri) {
+    if (Object.prototype.hasOwnProperty.call(byIri, iri)) { return pick(info[byIri[iri]].labels); }
     if (Object.prototype.hasOwnProperty.call(data.labels, iri)) { return pick(data.labels[iri]); }
     return String(iri).replace(/\/+$/, "").split("/").pop();
   }
@@ -106,6 +107,7 @@
   }
 
   /* ---- the network -------------------------------------------------------------------------------- */
+  data.nodes.forEach(function (n) { n.title = n.label; });  /* tooltips: vis-network shows them with innerText */
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("atlas-network");

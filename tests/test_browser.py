@@ -179,6 +179,7 @@ def test_clicking_a_node_shows_its_details(open_page, maps):
     assert "2012–2013" in text and "147 local households" in text and "Local households holding part" in text
     links = panel.locator("a")
     assert links.count() == 1 and links.get_attribute("href") == "https://www.mene.fr/le-mene-et-lenergie-tepos"
+    page.page.screenshot(path=str(SCREENSHOTS / "panel.png"))
     panel.get_by_role("button", name="Le Mené").first.click()
     assert page.panel_title() == "Le Mené" and "rural" in panel.text_content()
     page.check_clean()

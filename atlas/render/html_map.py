@@ -102,7 +102,7 @@ def csp_hash(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _assets() -> tuple[str, str, str, str]:
-    """Return (template, our CSS, our JS, vis-network JS, vis-network CSS) read once."""
+    """Return the page template, the style sheet (vis-network's and ours), our script and vis-network's, read once."""
     here = resources.files("atlas.render") / "templates"
     try:
         lib = resources.files("pyvis") / "templates" / "lib" / f"vis-{VIS_VERSION}"

@@ -217,14 +217,16 @@ def build_principles_view(corpus: Corpus, *, focus: str | None = None, top: int 
     graph.add_weighted_edges_from((e.source, e.target, e.width) for e in edges)
     values = node_centrality(graph, centrality, weight="weight")
     maker = NodeMaker(corpus, scaled_sizes(values), values)
+    row_of = {issue: i for i, issue in enumerate(ev.issues)}
+    column_of = {p: j for j, p in enumerate(ev.principles)}
     nodes = []
     for issue, row in shares.items():
         share = dict(row).get(selected, 0.0)
         nodes.append(maker.make(issue, kind="issue", colour=share_colour(share),
-                                facts=[("experiences", int(ev.occurrences[ev.issues.index(issue)]))]))
+                                facts=[("experiences", int(ev.occurrences[row_of[issue]]))]))
     cases = np.asarray((ev.counts > 0).sum(axis=0)).ravel()
     for k, p in enumerate(principles):
-        facts = [("issues", int(cases[ev.principles.index(p)]) if p in ev.principles else 0)]
+        facts = [("issues", int(cases[column_of[p]]) if p in column_of else 0)]
         nodes.append(maker.make(p, kind="principle", mark="focus" if k == selected else None, facts=facts))
     placed, edges = place(nodes, edges, seed)
     legend = kind_legend(["issue", "principle"])

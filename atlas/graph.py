@@ -12,12 +12,14 @@ from __future__ import annotations
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from atlas.load.records import ACTOR_TYPES, ADMIN_LEVELS, COMMUNITY_TYPES, LESSON_SCOPES, TERRITORY_TYPES
 from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
 from atlas.vocab import KINDS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CACHE_VERSION = 1
 _CLASS_KIND = {str(cls): kind for kind, (_, cls) in KINDS.items()}
@@ -210,6 +212,8 @@ def atlas_graph(corpus: Corpus, *, kinds: Iterable[str] | None = None) -> nx.Gra
     >>> sorted(g.edges(data="relation"))
     [('e', 'i', 'addresses'), ('e', 't', 'located')]
     """
+    import networkx as nx  # only the projections need it; the CLI's hot paths do not
+
     keep = set(kinds) if kinds is not None else None
     g = nx.Graph()
 

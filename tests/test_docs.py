@@ -7,7 +7,9 @@ import re
 import click
 import pytest
 
-from atlas.cli import main
+from atlas.cli import COMMAND_MODULES, load_all_commands, main
+
+load_all_commands()
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,3 +47,7 @@ def test_readme_mentions_no_missing_command():
     for mention in re.findall(r"`atlas ([a-z-]+(?: [a-z-]+)?)", README):
         first = mention.split()[0]
         assert mention in known or first in known, f"README mentions atlas {mention}, which does not exist"
+
+
+def test_every_command_is_found_lazily():
+    assert set(main.commands) == set(COMMAND_MODULES)

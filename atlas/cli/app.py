@@ -37,11 +37,38 @@ class AppState:
     _corpus: Any = None
 
 
+#: Which module registers which commands; a module is imported when one of its commands runs.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("build", "validate", "stats", "show", "search", "export"), "atlas.cli.core"),
+    **dict.fromkeys(("links", "remote", "hidden", "explain", "clusters", "bridges", "gaps"), "atlas.cli.links"),
+    **dict.fromkeys(("capitalise", "candidates", "peers", "journey", "communities"), "atlas.cli.capitalise"),
+    **dict.fromkeys(("sparql", "queries", "serve"), "atlas.cli.sparql"),
+    "map": "atlas.cli.maps",
+    "import": "atlas.cli.imports",
+}
+
+
+def load_all_commands() -> None:
+    """Import every command module (for the full help, docs tests, and export formats)."""
+    import importlib
+
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(module)
+
+
 class AtlasGroup(click.Group):
-    """A click group that translates :class:`AtlasError` into a message and exit status 1."""
+    """A click group that loads command modules lazily and translates :class:`AtlasError`
+    into a message and exit status 1."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.commands)
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            import importlib
+
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -185,6 +185,10 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
       atlas export --format ttl -o atlas.ttl
     """
     if fmt not in EXPORTERS:
+        from atlas.cli.app import load_all_commands
+
+        load_all_commands()  # other command modules register their formats
+    if fmt not in EXPORTERS:
         raise click.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(sorted(EXPORTERS))}",
                                  param_hint="--format")
     output.parent.mkdir(parents=True, exist_ok=True)

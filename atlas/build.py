@@ -44,6 +44,7 @@ class LoadResult:
     unchanged: list[str] = field(default_factory=list)  # relpaths kept from the previous build
     removed: list[str] = field(default_factory=list)  # relpaths of the previous build now gone
     hashes: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 of every current source
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # relpath -> (size, mtime_ns)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     shacl_checked: int = 0  # statements validated by SHACL
@@ -82,8 +83,9 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     data_dir : str or Path
         The atlas directory (with ``atlas.yaml``).
     previous : dict, optional
-        The manifest of the last build: files whose content hash did not change
-        are not parsed again; their ids and references come from the manifest.
+        The manifest of the last build: files whose size and modification time,
+        or else content hash, did not change are not parsed again; their ids come
+        from the manifest.
     shacl : {"auto", "on", "off"}
         Validate the new quads against the SHACL shapes: ``on`` always, ``off``
         never (the field checks still run), ``auto`` for RDF sources always and
@@ -104,20 +106,33 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     result = LoadResult(config=config, sources={})
     config_data = (data_dir / CONFIG_FILE).read_bytes()
     result.hashes[CONFIG_FILE] = hashlib.sha256(config_data).hexdigest()
-    experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
-    changed_md = [rel for rel in relpaths if rel.endswith(".md")]
-    parallel = len(changed_md) >= PARALLEL_THRESHOLD
+    changed: dict[str, bytes] = {}
     for rel in relpaths:
-        data = (data_dir / rel).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        result.hashes[rel] = sha
-        if rel in prev_files and prev_files[rel]["sha256"] == sha:
+        path = data_dir / rel
+        stat = path.stat()
+        prev = prev_files.get(rel)
+        if prev is not None and prev.get("size") == stat.st_size and prev.get("mtime_ns") == stat.st_mtime_ns:
+            # same size and modification time as last build: unchanged without reading it (as git does)
+            result.hashes[rel] = prev["sha256"]
+            result.stats[rel] = (stat.st_size, stat.st_mtime_ns)
             result.unchanged.append(rel)
             continue
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        result.hashes[rel] = sha
+        result.stats[rel] = (stat.st_size, stat.st_mtime_ns)
+        if prev is not None and prev["sha256"] == sha:
+            result.unchanged.append(rel)
+        else:
+            changed[rel] = data
+    experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
+    parallel = sum(1 for rel in changed if rel.endswith(".md")) >= PARALLEL_THRESHOLD
+    for rel, data in changed.items():
         if parallel and rel.endswith(".md"):
             experiences[rel] = quick_slug(data, rel)
-            continue
-        result.sources[rel] = read_source(data_dir, rel, config, data)
+        else:
+            result.sources[rel] = read_source(data_dir, rel, config, data)
+    del changed
     result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
     if CONFIG_FILE not in prev_files or prev_files[CONFIG_FILE]["sha256"] != result.hashes[CONFIG_FILE]:
         result.sources[CONFIG_FILE] = config_source(data_dir, config)
@@ -139,12 +154,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         for rel, src in read_experiences(data_dir, sorted(experiences), config, index).items():
             result.sources[rel] = src
             problems.extend(src.problems)
-    # references from files that did not change may point at records that did
-    for rel in result.unchanged:
-        for kinds, slug, line, key in prev_files[rel].get("refs", []):
-            if index.find(kinds, slug) is None:
-                what = " or ".join(kinds)
-                problems.append(Problem(rel, line, f"unknown {what} '{slug}' in '{key}'{index.suggest(kinds, slug)}"))
+    problems.extend(_dangling_references(data_dir, config, index, result, prev_files))
     if shacl not in ("auto", "on", "off"):
         raise ValueError(f"shacl must be auto, on or off, not {shacl!r}")
     if shacl != "off" and not problems:
@@ -164,6 +174,33 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     return result
 
 
+def _dangling_references(data_dir: Path, config: AtlasConfig, index, result: LoadResult,
+                         prev_files: dict) -> list[Problem]:
+    """Problems of files that did not change but refer to records that are gone.
+
+    Records can only disappear from files that changed or were removed; when
+    some did, the unchanged files that mention their slugs are checked again in
+    full, so that the problem is reported at its exact line.
+    """
+    before = {(k, s) for rel in [*result.sources, *result.removed] if rel in prev_files
+              for k, s, _ in prev_files[rel]["defined"]}
+    gone = sorted(before - set(index.where))
+    if not gone:
+        return []
+    needles = [slug.encode() for _, slug in gone]
+    problems: list[Problem] = []
+    for rel in result.unchanged:
+        if rel == CONFIG_FILE:
+            continue
+        data = (data_dir / rel).read_bytes()
+        if any(n in data for n in needles):
+            src = read_source(data_dir, rel, config, data)
+            if not src.problems:
+                write_quads(src, config, index)
+            problems.extend(src.problems)
+    return problems
+
+
 def manifest_of(result: LoadResult, previous: dict | None) -> dict:
     """Return the manifest describing the store content after applying ``result``."""
     prev_files = (previous or {}).get("files", {})
@@ -173,9 +210,11 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
             "sha256": src.sha256,
             "graph": str(graph_iri(result.config.base, rel)),
             "defined": [list(d) for d in src.defined],
-            "refs": [[list(r.kinds), r.slug, r.line, r.field] for r in src.refs],
             "quads": len(src.quads),
         }
+    for rel, (size, mtime_ns) in result.stats.items():
+        if rel in files:
+            files[rel] = {**files[rel], "size": size, "mtime_ns": mtime_ns}
     return {
         "version": MANIFEST_VERSION,
         "config": result.config.to_json(),

@@ -25,6 +25,7 @@ from atlas.analysis.journey import plan_journey
 from atlas.analysis.lessons import check_lessons
 from atlas.analysis.peers import find_complements, find_peers
 from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
+from benchmarks.timing import time_call
 
 BASE = "https://example.org/atlas/"
 TYPES = ("rural", "peri-urban", "urban")
@@ -128,19 +129,6 @@ def make_corpus(n_experiences: int, *, seed: int = 0) -> Corpus:
     )
 
 
-def timed(func: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
-    """Return (first call, best of ``repeat`` later calls) in seconds."""
-    start = time.perf_counter()
-    func()
-    cold = time.perf_counter() - start
-    warm = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        warm.append(time.perf_counter() - start)
-    return cold, min(warm, default=float("nan"))
-
-
 def steps(corpus: Corpus) -> list[tuple[str, Callable[[], object]]]:
     """The computations to time, each as (name, call)."""
     principle = f"{BASE}principle/p03"
@@ -171,12 +159,14 @@ def main(sizes: list[int]) -> None:
         rows.append(
             (n, "build the synthetic corpus (not part of the timings)", time.perf_counter() - start, None)
         )
-        rows += [(n, name, *timed(func)) for name, func in steps(corpus)]
+        for name, func in steps(corpus):
+            cold, _, warm = time_call(func)
+            rows.append((n, name, cold, warm))
         # Each command as a fresh process would run it: every index built anew.
         fresh = make_corpus(n)
         for name, func in steps(fresh):
             if name.startswith("candidates"):
-                rows.append((n, "candidates, cold (indexes included)", timed(func, repeat=0)[0], None))
+                rows.append((n, "candidates, cold (indexes included)", time_call(func, repeat=0)[0], None))
     print("| experiences | computation | first call (s) | warm, best of 3 (s) |")
     print("|---:|---|---:|---:|")
     for n, name, cold, warm in rows:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from atlas.analysis.links import compute_links
 from atlas.analysis.remote import remote_links
 from atlas.analysis.structure import bridging_issues, cluster_issues, structural_gaps
 from atlas.model import Corpus, corpus_from_records
+from benchmarks.timing import time_call
 
 BASE = "https://example.org/synth/"
 N_FAMILIES, N_THEMES, N_LEAVES = 7, 60, 440
@@ -178,19 +178,6 @@ def make_corpus(
     return Synthetic(corpus, tuple(remote), tuple(hidden))
 
 
-def _time(fresh: Callable[[], Corpus], run: Callable[[Corpus], object]) -> tuple[float, float, float]:
-    corpus = fresh()
-    start, cpu = time.perf_counter(), time.process_time()
-    run(corpus)
-    cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
-    warm = []
-    for _ in range(3):
-        start = time.perf_counter()
-        run(corpus)
-        warm.append(time.perf_counter() - start)
-    return cold, cold_cpu, min(warm)
-
-
 def timings(sizes: Sequence[int], seed: int) -> None:
     """Print the timing table."""
     print("| experiences | query | cold wall (s) | cold CPU (s) | warm wall (s) |")
@@ -216,7 +203,8 @@ def timings(sizes: Sequence[int], seed: int) -> None:
             ("gaps", lambda c: structural_gaps(c)),
         ]
         for name, run in queries:
-            cold, cold_cpu, warm = _time(fresh, run)
+            corpus = fresh()
+            cold, cold_cpu, warm = time_call(lambda c=corpus, run=run: run(c))
             print(f"| {n:,} | {name} | {cold:.3f} | {cold_cpu:.3f} | {warm:.3f} |")
         sys.stdout.flush()
 

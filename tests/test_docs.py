@@ -8,11 +8,10 @@ import click
 import pytest
 
 from atlas.cli import COMMAND_MODULES, load_all_commands, main
-
-load_all_commands()
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+load_all_commands()  # commands are registered when their module is imported
 
 
 def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

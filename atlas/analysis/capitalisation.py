@@ -243,11 +243,15 @@ def _keep(corpus: Corpus, within: Iterable[str] | None) -> np.ndarray | None:
     return chosen[table.territory_of]  # index -1 (no territory) reads the final False
 
 
+def _restrict(rows: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+    """The ``rows`` that ``keep`` (from :func:`_keep`) retains (all when None)."""
+    return rows if keep is None else rows[keep[rows]]
+
+
 def _principle_report(
     corpus: Corpus, iri: str, index: CaseIndex, table: ContextTable, thresholds: dict, keep: np.ndarray | None
 ) -> CapitalisationReport:
-    rows = index.principle_rows([iri])
-    rows = rows if keep is None else rows[keep[rows]]
+    rows = _restrict(index.principle_rows([iri]), keep)
     below = narrower_closure(corpus.principle_broader, [iri])
     lessons = _lessons_about(corpus, rows, principles=below)
     return _report(table, iri, "principle", rows, lessons, thresholds)
@@ -288,9 +292,7 @@ def capitalise_issue(
     thresholds = check_thresholds(thresholds)
     iri = resolve_name(corpus, name, kinds=("issue", "family"))
     table = context_table(corpus)
-    rows = case_index(corpus).issue_rows([iri])
-    keep = _keep(corpus, within)
-    rows = rows if keep is None else rows[keep[rows]]
+    rows = _restrict(case_index(corpus).issue_rows([iri]), _keep(corpus, within))
     below = narrower_closure(corpus.broader, [iri])
     lessons = _lessons_about(corpus, rows, issues=below)
     return _report(table, iri, corpus.kinds.get(iri, "issue"), rows, lessons, thresholds)
@@ -333,9 +335,7 @@ def capitalise_lesson(
     thresholds = check_thresholds(thresholds)
     lesson = find_lesson(corpus, name)
     table = context_table(corpus)
-    rows = case_index(corpus).lesson_rows(lesson)
-    keep = _keep(corpus, within)
-    rows = rows if keep is None else rows[keep[rows]]
+    rows = _restrict(case_index(corpus).lesson_rows(lesson), _keep(corpus, within))
     principles = narrower_closure(corpus.principle_broader, lesson.principles)
     issues = narrower_closure(corpus.broader, lesson.issues)
     lessons = [lesson.iri, *_lessons_about(corpus, rows, principles=principles, issues=issues)]

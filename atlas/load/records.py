@@ -284,6 +284,14 @@ class QuadWriter:
             return None
         return self.iri(kind, slug)
 
+    def list_field(self, data: YMap, key: str, message: str) -> YList | None:
+        """Return the list at ``key``; None when it is absent, or not a list (reported with ``message``)."""
+        value = data.get(key)
+        if value is not None and not isinstance(value, YList):
+            self.reader.problem(data.line_of(key), message)
+            return None
+        return value
+
     def sources(self, s: NamedNode, data: YMap, *, required: bool = False) -> None:
         for url, title in self.reader.urls(data, "sources", required=required):
             self.add(s, SOURCE, NamedNode(url))
@@ -360,10 +368,7 @@ class QuadWriter:
         self.refs_to(s, SCHEMA.containedInPlace, d, "parent", ("territory",))
         self._homepage(s, d)
         self.sources(s, d)
-        milestones = d.get("milestones")
-        if milestones is not None and not isinstance(milestones, YList):
-            r.problem(d.line_of("milestones"), "'milestones' must be a list")
-            milestones = None
+        milestones = self.list_field(d, "milestones", "'milestones' must be a list")
         for n, m in enumerate(milestones or [], start=1):
             if not isinstance(m, YMap):
                 r.problem(milestones.item_lines[n - 1], "a milestone must be a mapping (year, text, sources)")
@@ -460,11 +465,8 @@ class QuadWriter:
 
     def _participants(self, s: NamedNode, d: YMap) -> None:
         r = self.reader
-        actors = d.get("actors")
+        actors = self.list_field(d, "actors", "'actors' must be a list of {id, role}")
         if actors is None:
-            return
-        if not isinstance(actors, YList):
-            r.problem(d.line_of("actors"), "'actors' must be a list of {id, role}")
             return
         seen: set[str] = set()
         for item, line in zip(actors, actors.item_lines, strict=True):
@@ -496,11 +498,8 @@ class QuadWriter:
 
     def _lessons(self, s: NamedNode, d: YMap) -> None:
         r = self.reader
-        lessons = d.get("lessons")
+        lessons = self.list_field(d, "lessons", "'lessons' must be a list of {text, scope}")
         if lessons is None:
-            return
-        if not isinstance(lessons, YList):
-            r.problem(d.line_of("lessons"), "'lessons' must be a list of {text, scope}")
             return
         for n, (item, line) in enumerate(zip(lessons, lessons.item_lines, strict=True), start=1):
             if not isinstance(item, YMap):

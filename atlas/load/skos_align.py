@@ -30,10 +30,11 @@ from pathlib import Path
 from rdflib.namespace import SKOS
 
 from atlas.errors import DataError, Problem
-from atlas.load.emit import MARKER, ImportReport, first_comment, fold_ascii, slugify, write_sources
+from atlas.load.emit import MARKER, ImportReport, first_comment, fold_ascii, write_sources
 from atlas.load.skos import Thesaurus, read_skos
+from atlas.load.skos_sources import thesaurus_name
 from atlas.load.sources import build_index, discover, read_config_file, read_source, write_quads
-from atlas.vocab import ATLAS, SLUG_RE
+from atlas.vocab import ATLAS
 
 #: Words left out when comparing labels (French and English articles, prepositions, conjunctions).
 STOPWORDS = frozenset((
@@ -274,9 +275,7 @@ def align_skos(path: str | Path, into: str | Path, *, fmt: str | None = None, sc
         raise DataError([Problem("--threshold", 0, f"must lie in (0, 1], not {threshold}")])
     path = Path(path)
     thesaurus = read_skos(path, fmt, scheme=scheme)
-    name = name or slugify(path.name.split(".")[0]) or "thesaurus"
-    if not SLUG_RE.fullmatch(name):
-        raise DataError([Problem(str(path), 0, f"--name {name!r} is not a slug (lower-case words joined by '-')")])
+    name = thesaurus_name(path, name)
     header = f"{MARKER} skos --align` from {path.name}: proposals to review (running it again rewrites them)."
     ours = read_atlas_labels(into, skip_header=header)
     matches = align_labels(ours, thesaurus_labels(thesaurus), threshold=threshold)

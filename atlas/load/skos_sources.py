@@ -369,6 +369,28 @@ def choose_languages(thesaurus: Thesaurus, declared: Sequence[str] | None, wante
     return kept or ["en"]
 
 
+def thesaurus_name(path: Path, name: str | None = None) -> str:
+    """Return the slug naming the files written from the thesaurus at ``path``.
+
+    ``name`` (``--name``) wins; else the file name before its first dot, as a slug;
+    else ``"thesaurus"``.
+
+    Raises
+    ------
+    DataError
+        If ``name`` is not a slug.
+
+    Examples
+    --------
+    >>> thesaurus_name(Path("Thésaurus Citego.rdf")), thesaurus_name(Path("t.rdf"), "eau")
+    ('thesaurus-citego', 'eau')
+    """
+    name = name or slugify(path.name.split(".")[0]) or "thesaurus"
+    if not SLUG_RE.fullmatch(name):
+        raise DataError([Problem(str(path), 0, f"--name {name!r} is not a slug (lower-case words joined by '-')")])
+    return name
+
+
 def import_skos(
     path: str | Path,
     into: str | Path,
@@ -423,9 +445,7 @@ def import_skos(
     """
     path = Path(path)
     thesaurus = read_skos(path, fmt, scheme=scheme)
-    name = name or slugify(path.name.split(".")[0]) or "thesaurus"
-    if not SLUG_RE.fullmatch(name):
-        raise DataError([Problem(str(path), 0, f"--name {name!r} is not a slug (lower-case words joined by '-')")])
+    name = thesaurus_name(path, name)
     header = f"{MARKER} skos` from {path.name}: import it again rather than editing this file."
     target = read_target(into, header, paths=(f"thesaurus/{name}.yaml", f"thesaurus/{name}.ttl"))
     declared = target.config.languages if target.config else None

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,12 +60,16 @@ def discover(data_dir: Path) -> list[str]:
     with ``.`` or ``_`` (files or directories).
     """
     out = []
-    for path in data_dir.rglob("*"):
-        rel = path.relative_to(data_dir)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        if path.is_file() and rel.as_posix() != CONFIG_FILE and path.name not in IGNORED_NAMES:
-            out.append(rel.as_posix())
+    root = str(data_dir)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        rel_folder = os.path.relpath(folder, root)
+        for name in files:
+            if name.startswith((".", "_")) or name in IGNORED_NAMES:
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            if rel != CONFIG_FILE:
+                out.append(rel)
     return sorted(out)
 
 

@@ -66,8 +66,13 @@ def shacl_problems(sources: Iterable[SourceFile], config: AtlasConfig, index: In
             data.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
         for iri, line in src.lines.items():
             where.setdefault(iri, (src.relpath, line))
+    # referenced records of other files stand in by their type (for sh:class); only those
+    # the validated quads point at, not the whole index
+    referenced = {q.object.value for src in sources for q in src.quads if isinstance(q.object, ox.NamedNode)}
     for (kind, slug) in index.where:
-        data.add((URIRef(str(mint_iri(config.base, kind, slug))), RDF.type, URIRef(str(KINDS[kind][1]))))
+        node = str(mint_iri(config.base, kind, slug))
+        if node in referenced and node not in where:
+            data.add((URIRef(node), RDF.type, URIRef(str(KINDS[kind][1]))))
     # only the nodes of the files being validated are focus nodes: the type-only stand-ins
     # of the other records would otherwise be validated too (slowly, and to no purpose)
     focus = sorted({q.subject.value for src in sources for q in src.quads})

@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from atlas.errors import QueryError, StoreError
+from atlas.store.base import ManifestMixin
 from atlas.vocab import PREFIXES
 
 _QUERY_ACCEPT = (
@@ -152,7 +153,7 @@ def _prologue() -> str:
 # -- the store -----------------------------------------------------------------------
 
 
-class RemoteStore:
+class RemoteStore(ManifestMixin):
     """A SPARQL 1.1 store reached over HTTP.
 
     Parameters
@@ -293,16 +294,6 @@ class RemoteStore:
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0][0]) if rows else 0
-
-    @property
-    def manifest(self) -> Mapping:
-        """The manifest of what this object loaded (a remote store keeps none)."""
-        return self._manifest
-
-    @property
-    def content_hash(self) -> str:
-        """The content hash of what this object last built ("" before): nothing is cached for a remote store."""
-        return str(self._manifest.get("content_hash", ""))
 
     @property
     def cache_dir(self) -> None:

@@ -8,6 +8,7 @@ into the store, in one transaction. A build with any problem writes nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,9 +108,10 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     config_data = (data_dir / CONFIG_FILE).read_bytes()
     result.hashes[CONFIG_FILE] = hashlib.sha256(config_data).hexdigest()
     changed: dict[str, bytes] = {}
+    root = str(data_dir)
     for rel in relpaths:
-        path = data_dir / rel
-        stat = path.stat()
+        path = os.path.join(root, rel)
+        stat = os.stat(path)
         prev = prev_files.get(rel)
         if prev is not None and prev.get("size") == stat.st_size and prev.get("mtime_ns") == stat.st_mtime_ns:
             # same size and modification time as last build: unchanged without reading it (as git does)
@@ -117,7 +119,8 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             result.stats[rel] = (stat.st_size, stat.st_mtime_ns)
             result.unchanged.append(rel)
             continue
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
         sha = hashlib.sha256(data).hexdigest()
         result.hashes[rel] = sha
         result.stats[rel] = (stat.st_size, stat.st_mtime_ns)
@@ -213,8 +216,9 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
             "quads": len(src.quads),
         }
     for rel, (size, mtime_ns) in result.stats.items():
-        if rel in files:
-            files[rel] = {**files[rel], "size": size, "mtime_ns": mtime_ns}
+        meta = files.get(rel)
+        if meta is not None and (meta.get("size"), meta.get("mtime_ns")) != (size, mtime_ns):
+            files[rel] = {**meta, "size": size, "mtime_ns": mtime_ns}
     return {
         "version": MANIFEST_VERSION,
         "config": result.config.to_json(),

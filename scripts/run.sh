@@ -13,10 +13,7 @@ $atlas build
 $atlas stats
 $atlas export --format trig -o out/atlas.trig
 $atlas export --format ttl -o out/atlas.ttl
-if $atlas --help | grep -q '^  remote '; then
-  $atlas remote --top 10
-fi
-if $atlas --help | grep -q '^  map '; then
-  $atlas map -o out/atlas.html
-fi
+$atlas remote --top 10
+$atlas map -o out/atlas.html
+$atlas map --view links -o out/links.html
 echo "outputs in $(pwd)/out"

@@ -145,6 +145,7 @@ class Index:
     def __init__(self) -> None:
         self.where: dict[tuple[str, str], tuple[str, int]] = {}
         self.iris: dict[str, tuple[str, int]] = {}
+        self.kind_of: dict[str, str] = {}  # minted IRI -> kind
 
     def add(self, kind: str, slug: str, path: str, line: int, base: str, problems: list[Problem]) -> None:
         iri = str(mint_iri(base, kind, slug))
@@ -154,6 +155,7 @@ class Index:
                                                 f"{other_path}:{other_line}"))
             return
         self.iris[iri] = (path, line)
+        self.kind_of[iri] = kind
         self.where[(kind, slug)] = (path, line)
 
     def find(self, kinds: Iterable[str], slug: str) -> str | None:

@@ -14,7 +14,7 @@ from atlas.errors import Problem
 from atlas.load.records import AtlasConfig, Index
 from atlas.load.sources import SourceFile
 from atlas.resources import ontology_path, shapes_path
-from atlas.vocab import KINDS, mint_iri, short
+from atlas.vocab import KINDS, short
 
 _SHAPES: Graph | None = None
 _ONTOLOGY: Graph | None = None
@@ -69,9 +69,9 @@ def shacl_problems(sources: Iterable[SourceFile], config: AtlasConfig, index: In
     # referenced records of other files stand in by their type (for sh:class); only those
     # the validated quads point at, not the whole index
     referenced = {q.object.value for src in sources for q in src.quads if isinstance(q.object, ox.NamedNode)}
-    for (kind, slug) in index.where:
-        node = str(mint_iri(config.base, kind, slug))
-        if node in referenced and node not in where:
+    for node in sorted(referenced):
+        kind = index.kind_of.get(node)
+        if kind is not None and node not in where:
             data.add((URIRef(node), RDF.type, URIRef(str(KINDS[kind][1]))))
     # only the nodes of the files being validated are focus nodes: the type-only stand-ins
     # of the other records would otherwise be validated too (slowly, and to no purpose)

@@ -115,7 +115,7 @@ class EmbeddedStore(ManifestMixin):
     def _generation(self) -> Path:
         return (self.path / _CURRENT).resolve()
 
-    def _open_current(self) -> None:
+    def _open_current(self, manifest: dict | None = None) -> None:
         gen = self._generation()
         try:
             # the current generation is never written (writes go to a new one), so even a
@@ -123,8 +123,11 @@ class EmbeddedStore(ManifestMixin):
             self._store = ox.Store.read_only(str(gen))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {gen}: {exc}") from exc
-        manifest = gen.with_suffix(".json")
-        self._manifest = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        if manifest is not None:  # just written: no need to read it back
+            self._manifest = manifest
+            return
+        path = gen.with_suffix(".json")
+        self._manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
     @property
     def cache_dir(self) -> Path | None:
@@ -217,7 +220,7 @@ class EmbeddedStore(ManifestMixin):
             link.symlink_to(gen.name)
             os.replace(link, self.path / _CURRENT)
             self._store = None
-            self._open_current()
+            self._open_current(manifest=writer.manifest)
             self._sweep()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

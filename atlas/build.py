@@ -164,10 +164,10 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         from atlas.load.validate import shacl_problems
 
         checked = list(result.sources.values())
-        total = sum(len(src.quads) for src in checked)
+        total = sum(src.quad_count for src in checked)
         if shacl == "auto" and total > SHACL_AUTO_LIMIT:
             checked = [src for src in checked if src.is_rdf]
-        result.shacl_checked = sum(len(src.quads) for src in checked)
+        result.shacl_checked = sum(src.quad_count for src in checked)
         result.shacl_skipped = total - result.shacl_checked
         if checked:
             violations, warnings = shacl_problems(checked, config, index)
@@ -213,7 +213,7 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
             "sha256": src.sha256,
             "graph": str(graph_iri(result.config.base, rel)),
             "defined": [list(d) for d in src.defined],
-            "quads": len(src.quads),
+            "quads": src.quad_count,
         }
     for rel, (size, mtime_ns) in result.stats.items():
         meta = files.get(rel)

@@ -71,7 +71,6 @@ def read_experiences(data_dir: Path, relpaths: list[str], config: AtlasConfig, i
                              initargs=(data_dir, config, index)) as pool:
         for results in pool.map(_work, chunks):
             for rel, sha, defined, refs, lines, problems, nquads in results:
-                src = SourceFile(rel, sha, defined=defined, refs=refs, lines=lines, problems=problems)
-                src.quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) if nquads else []
+                src = SourceFile(rel, sha, defined=defined, refs=refs, lines=lines, problems=problems, nquads=nquads)
                 out[rel] = src
     return out

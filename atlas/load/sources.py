@@ -45,12 +45,31 @@ class SourceFile:
     relpath: str
     sha256: str
     records: list[Record] = field(default_factory=list)
-    quads: list[ox.Quad] = field(default_factory=list)  # RDF sources: parsed; others: after the second pass
+    # RDF sources: parsed; others: after the second pass. Worker results keep them as
+    # N-Quads bytes (``nquads``), a tenth of the memory, parsed again when asked for.
+    _quads: list[ox.Quad] = field(default_factory=list, repr=False)
+    nquads: bytes = b""
     defined: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, slug, line)
     refs: list[Ref] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # node IRI -> line, for SHACL reports
     problems: list[Problem] = field(default_factory=list)
     is_rdf: bool = False
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """The quads of this file (parsed from ``nquads`` when kept serialised)."""
+        if self.nquads:
+            return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+        return self._quads
+
+    @quads.setter
+    def quads(self, quads: list[ox.Quad]) -> None:
+        self._quads, self.nquads = quads, b""
+
+    @property
+    def quad_count(self) -> int:
+        """How many quads, without parsing kept N-Quads (one per line)."""
+        return self.nquads.count(b"\n") if self.nquads else len(self._quads)
 
 
 def discover(data_dir: Path) -> list[str]:

@@ -61,21 +61,22 @@ def shacl_problems(sources: Iterable[SourceFile], config: AtlasConfig, index: In
     sources = list(sources)
     data = Graph()
     where: dict[str, tuple[str, int]] = {}
+    quads_of = {src.relpath: src.quads for src in sources}  # parsed once, kept serialised otherwise
     for src in sources:
-        for q in src.quads:
+        for q in quads_of[src.relpath]:
             data.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
         for iri, line in src.lines.items():
             where.setdefault(iri, (src.relpath, line))
     # referenced records of other files stand in by their type (for sh:class); only those
     # the validated quads point at, not the whole index
-    referenced = {q.object.value for src in sources for q in src.quads if isinstance(q.object, ox.NamedNode)}
+    referenced = {q.object.value for quads in quads_of.values() for q in quads if isinstance(q.object, ox.NamedNode)}
     for node in sorted(referenced):
         kind = index.kind_of.get(node)
         if kind is not None and node not in where:
             data.add((URIRef(node), RDF.type, URIRef(str(KINDS[kind][1]))))
     # only the nodes of the files being validated are focus nodes: the type-only stand-ins
     # of the other records would otherwise be validated too (slowly, and to no purpose)
-    focus = sorted({q.subject.value for src in sources for q in src.quads})
+    focus = sorted({q.subject.value for quads in quads_of.values() for q in quads})
     if not focus:
         return [], []
     _conforms, report, _text = pyshacl.validate(

@@ -58,9 +58,14 @@ class Writer:
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
 
+    #: Queued quads are loaded in bulk once this many are waiting (bounds memory).
+    BATCH = 500_000
+
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads (loaded in bulk at commit)."""
+        """Add quads (loaded in bulk, in large batches)."""
         self._pending.extend(quads)
+        if len(self._pending) >= self.BATCH:
+            self.commit()
 
     def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of a named graph by ``quads`` (which must be in that graph)."""

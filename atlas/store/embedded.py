@@ -105,6 +105,8 @@ class EmbeddedStore(ManifestMixin):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._manifest: dict = {}
+        self._gen: Path | None = None  # the generation to open on first use
+        self._hash: str | None = None
         if self.path is None:
             self._store: ox.Store | None = ox.Store()
             return
@@ -121,18 +123,41 @@ class EmbeddedStore(ManifestMixin):
         return (self.path / _CURRENT).resolve()
 
     def _open_current(self, manifest: dict | None = None) -> None:
-        gen = self._generation()
-        try:
-            # the current generation is never written (writes go to a new one), so even a
-            # writer opens it read-only, and readers and a writer can share the store
-            self._store = ox.Store.read_only(str(gen))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {gen}: {exc}") from exc
-        if manifest is not None:  # just written: no need to read it back
-            self._manifest = manifest
-            return
-        path = gen.with_suffix(".json")
-        self._manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        """Point at the current generation; the database and the manifest are opened when
+        first needed, so that a command answered from the corpus cache opens neither."""
+        self._gen = self._generation()
+        self._store = None
+        self._manifest = manifest if manifest is not None else None
+        self._hash = manifest.get("content_hash", "") if manifest is not None else None
+
+    def _database(self) -> ox.Store | None:
+        if self._store is None and self._gen is not None:
+            try:
+                # the current generation is never written (writes go to a new one), so even a
+                # writer opens it read-only, and readers and a writer can share the store
+                self._store = ox.Store.read_only(str(self._gen))
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {self._gen}: {exc}") from exc
+        return self._store
+
+    @property
+    def manifest(self) -> Mapping:
+        """The manifest of the current content (source files, hashes, ids); empty for a new store."""
+        if self._manifest is None:
+            path = self._gen.with_suffix(".json")
+            self._manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return self._manifest
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of the store content, changed by every write (read without loading the manifest)."""
+        if self._hash is None:
+            path = self._gen.with_suffix(".hash") if self._gen is not None else None
+            if path is not None and path.exists():
+                self._hash = path.read_text(encoding="utf-8").strip()
+            else:
+                self._hash = str(self.manifest.get("content_hash", ""))
+        return self._hash
 
     @property
     def cache_dir(self) -> Path | None:
@@ -142,7 +167,7 @@ class EmbeddedStore(ManifestMixin):
         return self.path
 
     def _require(self) -> ox.Store:
-        if self._store is None:
+        if self._database() is None:
             raise StoreError(f"the store at {self.path} is empty: run 'atlas build' first")
         return self._store
 
@@ -168,19 +193,19 @@ class EmbeddedStore(ManifestMixin):
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""
-        if self._store is None:
+        if self._database() is None:
             return []
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """Iterate the quads of one named graph, or of all of them."""
-        if self._store is None:
+        if self._database() is None:
             return iter(())
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
 
     def __len__(self) -> int:
-        return 0 if self._store is None else len(self._store)
+        return 0 if self._database() is None else len(self._store)
 
     # -- writing --------------------------------------------------------------
     @contextlib.contextmanager
@@ -195,6 +220,7 @@ class EmbeddedStore(ManifestMixin):
             yield writer
             writer.commit()
             self._manifest = writer.manifest
+            self._hash = str(writer.manifest.get("content_hash", ""))
             return
         if self.read_only:
             raise StoreError("the store was opened read-only")
@@ -207,10 +233,10 @@ class EmbeddedStore(ManifestMixin):
             self._sweep()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.is_dir()] or [0])
             gen = self.path / f"gen-{number:06d}"
-            if self._store is not None:
+            if self._database() is not None:
                 self._store.backup(str(gen))
             new = ox.Store(str(gen))
-            writer = Writer(new, dict(self._manifest))
+            writer = Writer(new, dict(self.manifest))
             yield writer
             writer.commit()
             new.flush()
@@ -219,6 +245,7 @@ class EmbeddedStore(ManifestMixin):
             # compact: the C encoder, not the indenting pure-Python one (minutes at 100k files)
             data = json.dumps(writer.manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             write_atomic(manifest_path, data.encode("utf-8"))
+            write_atomic(gen.with_suffix(".hash"), str(writer.manifest.get("content_hash", "")).encode())
             link = self.path / f".{_CURRENT}.tmp"
             if link.is_symlink() or link.exists():
                 link.unlink()

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from atlas.load.records import ACTOR_TYPES, ADMIN_LEVELS, COMMUNITY_TYPES, LESSON_SCOPES, TERRITORY_TYPES
 from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
 from atlas.vocab import KINDS
 
@@ -25,15 +24,15 @@ CACHE_VERSION = 1
 _CLASS_KIND = {str(cls): kind for kind, (_, cls) in KINDS.items()}
 
 
-def _inverse(mapping: dict) -> dict[str, str]:
-    return {str(v): k for k, v in mapping.items()}
+def _keywords() -> tuple[dict[str, str], ...]:
+    """IRI -> keyword of the controlled values (territory types, levels, actor types…).
 
+    Imported here, not at module level: reading a cached corpus needs no loader.
+    """
+    from atlas.load.records import ACTOR_TYPES, ADMIN_LEVELS, COMMUNITY_TYPES, LESSON_SCOPES, TERRITORY_TYPES
 
-_TYPES = _inverse(TERRITORY_TYPES)
-_LEVELS = _inverse(ADMIN_LEVELS)
-_ACTORS = _inverse(ACTOR_TYPES)
-_COMMUNITIES = _inverse(COMMUNITY_TYPES)
-_SCOPES = _inverse(LESSON_SCOPES)
+    return tuple({str(v): k for k, v in m.items()}
+                 for m in (TERRITORY_TYPES, ADMIN_LEVELS, ACTOR_TYPES, COMMUNITY_TYPES, LESSON_SCOPES))
 
 _CLASS_VALUES = " ".join(f"<{c}>" for c in sorted(_CLASS_KIND))
 _Q_KINDS = f"SELECT DISTINCT ?x ?c WHERE {{ ?x a ?c . VALUES ?c {{ {_CLASS_VALUES} }} }}"
@@ -77,6 +76,7 @@ def _number(text: str | None, cast=float):
 
 def extract_corpus(store) -> Corpus:
     """Extract the :class:`Corpus` of a store with a handful of SPARQL queries (no cache)."""
+    types, levels, actor_kinds, community_types, scopes = _keywords()
     kinds: dict[str, str] = {}
     for x, c in store.select(_Q_KINDS):
         kinds.setdefault(x, _CLASS_KIND[c])
@@ -109,7 +109,7 @@ def extract_corpus(store) -> Corpus:
     territories = {}
     for t, typ, level, pop, region, country, lat, long, parent in store.select(_Q_TERRITORIES):
         territories[t] = TerritoryInfo(
-            iri=t, type=_TYPES.get(typ or ""), level=_LEVELS.get(level or ""), population=_number(pop, int),
+            iri=t, type=types.get(typ or ""), level=levels.get(level or ""), population=_number(pop, int),
             region=region, country=country, lat=_number(lat), long=_number(long), parent=parent,
         )
     lesson_rows = store.select(_Q_LESSONS)
@@ -117,7 +117,7 @@ def extract_corpus(store) -> Corpus:
     for lesson, p, x in store.select(_Q_LESSON_LINKS):
         lesson_links[(lesson, p.rsplit("#", 1)[-1])].append(x)
     lessons = tuple(sorted(
-        (LessonInfo(iri=lesson, experience=e, scope=_SCOPES.get(scope or ""),
+        (LessonInfo(iri=lesson, experience=e, scope=scopes.get(scope or ""),
                     principles=tuple(sorted(set(lesson_links[(lesson, "supports")]))),
                     issues=tuple(sorted(set(lesson_links[(lesson, "concerns")]))))
          for lesson, e, scope in lesson_rows),
@@ -129,7 +129,7 @@ def extract_corpus(store) -> Corpus:
     communities = {}
     for c, f in sorted(community_fields.items()):
         communities[c] = CommunityInfo(
-            iri=c, kind=kinds.get(c, "community"), type=_COMMUNITIES.get(next(iter(f["communityType"]), "")),
+            iri=c, kind=kinds.get(c, "community"), type=community_types.get(next(iter(f["communityType"]), "")),
             members=tuple(sorted(set(f["member"]))), themes=tuple(sorted(set(f["theme"]))),
             visits=tuple(sorted(set(f["visits"]))), part_of=next(iter(sorted(f["isPartOf"])), None),
         )
@@ -155,7 +155,7 @@ def extract_corpus(store) -> Corpus:
         experience_actors=sorted_map(actors),
         principle_broader=sorted_map(principle_broader),
         territories=dict(sorted(territories.items())),
-        actor_types={a: _ACTORS[t] for a, t in sorted(store.select(_Q_ACTOR_TYPES)) if t in _ACTORS},
+        actor_types={a: actor_kinds[t] for a, t in sorted(store.select(_Q_ACTOR_TYPES)) if t in actor_kinds},
         lessons=lessons,
         communities=communities,
         content_hash=getattr(store, "content_hash", ""),

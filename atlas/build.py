@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.errors import DataError, Problem, ValidationError
+from atlas.load.config import AtlasConfig
 from atlas.load.pool import PARALLEL_THRESHOLD, quick_slug
-from atlas.load.records import AtlasConfig, Ref
+from atlas.load.records import Ref
 from atlas.load.sources import (
     CONFIG_FILE,
     SourceFile,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.errors import DataError, Problem
-from atlas.load.records import AtlasConfig
+from atlas.load.config import AtlasConfig
 from atlas.load.sources import CONFIG_FILE, discover, read_config_file, read_source
 from atlas.output import write_atomic
 from atlas.vocab import KINDS

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from atlas.load.records import AtlasConfig, Index
+from atlas.load.config import AtlasConfig
+from atlas.load.records import Index
 from atlas.load.sources import SourceFile, read_source, write_quads
 from atlas.vocab import SLUG_RE
 

@@ -9,7 +9,6 @@ index and produces its quads. Problems are collected, never raised one by one.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from atlas.errors import Problem
+from atlas.load.config import AtlasConfig
 from atlas.load.fields import FieldReader
 from atlas.load.yamlfile import YList, YMap
 from atlas.vocab import ATLAS, GEO, KINDS, SCHEMA, SLUG_RE, mint_iri
@@ -99,25 +99,6 @@ FIELDS: dict[str, set[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class AtlasConfig:
-    """What ``atlas.yaml`` declares."""
-
-    name: Mapping[str, str]
-    base: str
-    languages: tuple[str, ...]
-    licence: str | None = None
-    description: Mapping[str, str] = field(default_factory=dict)
-    date: str | None = None
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"name": dict(self.name), "base": self.base, "languages": list(self.languages),
-             "licence": self.licence, "description": dict(self.description), "date": self.date},
-            sort_keys=True,
-        )
-
-
 @dataclass
 class Record:
     """One record of a source file, before its fields are checked."""
@@ -168,33 +149,6 @@ class Index:
         known = sorted({s for (k, s) in self.where if k in set(kinds)})
         close = difflib.get_close_matches(slug, known, n=1, cutoff=0.75)
         return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def read_config(data: object, path: str) -> tuple[AtlasConfig | None, list[Problem]]:
-    """Check the mapping of ``atlas.yaml`` and return the configuration and problems."""
-    from atlas.load.fields import is_language_tag
-
-    if not isinstance(data, YMap):
-        return None, [Problem(path, 1, "atlas.yaml must be a mapping (name, base, languages, licence)")]
-    r = FieldReader(path, ("en",))
-    r.only(data, {"name", "base", "languages", "licence", "description", "date"}, "atlas.yaml")
-    langs = r.slugs(data, "languages")
-    for lang, line in langs:
-        if not is_language_tag(lang):
-            r.problem(line, f"bad language tag {lang!r} (use BCP 47 tags such as fr or pt-BR)")
-    languages = tuple(lang for lang, _ in langs if is_language_tag(lang))
-    if not languages:
-        r.problem(data.line_of("languages"), "'languages' must list at least one language tag (e.g. [fr, en])")
-        languages = ("en",)
-    r.languages = languages
-    base = r.string(data, "base", required=True)
-    if base is not None and (not base.startswith(("http://", "https://")) or base[-1] not in "/#"):
-        r.problem(data["base"].line, f"'base' must be an http(s) IRI ending with '/' or '#', not {base!r}")
-    name = r.text(data, "name", required=True) or {}
-    licence = r.url(data["licence"], "licence", data.line) if "licence" in data else None
-    config = AtlasConfig(name=name, base=base or "", languages=languages, licence=licence,
-                         description=r.text(data, "description") or {}, date=r.date(data, "date"))
-    return (None if r.problems else config), r.problems
 
 
 def collect_records(doc: object, path: str, problems: list[Problem]) -> list[Record]:
@@ -518,19 +472,3 @@ class QuadWriter:
                 self.add(node, ATLAS.scope, _n(scope))
             self.refs_to(node, ATLAS.supports, item, "principles", ("principle",))
             self.refs_to(node, ATLAS.concerns, item, "issues", ("issue",))
-
-
-def config_quads(config: AtlasConfig, graph: NamedNode) -> list[Quad]:
-    """Return the quads describing the atlas itself (from ``atlas.yaml``)."""
-    s = NamedNode(config.base)
-    quads = [Quad(s, TYPE, _n(ATLAS.Atlas), graph)]
-    quads += [Quad(s, TITLE, Literal(v, language=k), graph) for k, v in sorted(config.name.items())]
-    quads += [Quad(s, DESCRIPTION, Literal(v, language=k), graph) for k, v in sorted(config.description.items())]
-    quads += [Quad(s, _n(DCTERMS.language), Literal(lang), graph) for lang in config.languages]
-    if config.licence:
-        quads.append(Quad(s, _n(DCTERMS.license), NamedNode(config.licence), graph))
-    if config.date:
-        quads.append(Quad(s, _n(DCTERMS.modified), Literal(config.date, datatype=_n(XSD.date)), graph))
-    for name in ("issues", "principles"):
-        quads.append(Quad(NamedNode(f"{config.base}thesaurus/{name}"), TYPE, _n(SKOS.ConceptScheme), graph))
-    return quads

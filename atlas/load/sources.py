@@ -16,19 +16,10 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from atlas.errors import DataError, Problem
+from atlas.load.config import AtlasConfig, config_quads, read_config
 from atlas.load.markdown import parse_experience
 from atlas.load.rdf import RDF_FORMATS, parse_rdf
-from atlas.load.records import (
-    AtlasConfig,
-    Index,
-    QuadWriter,
-    Record,
-    Ref,
-    collect_records,
-    config_quads,
-    read_config,
-    record_of,
-)
+from atlas.load.records import Index, QuadWriter, Record, Ref, collect_records, record_of
 from atlas.load.yamlfile import parse_yaml
 from atlas.vocab import KINDS, graph_iri
 

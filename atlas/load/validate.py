@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from atlas.errors import Problem
-from atlas.load.records import AtlasConfig, Index
+from atlas.load.config import AtlasConfig
+from atlas.load.records import Index
 from atlas.load.sources import SourceFile
 from atlas.resources import ontology_path, shapes_path
 from atlas.vocab import KINDS, short

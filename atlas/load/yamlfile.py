@@ -127,16 +127,26 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         if tag is not None and not (scalar and (event.implicit[0] or tag == "!")):
             problems.append(Problem(path, line_of(event), f"explicit tags are not allowed ({tag})"))
 
+    scalar_event = yaml.ScalarEvent
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
-                check_node(event)
-                line = line_of(event)
-                plain = not event.style  # libyaml says '' where the pure parser says None
-                if plain and event.value in _NULLS:
-                    add(None, line)
-                else:
-                    add(YStr(event.value, line, not plain), line)
+            if event.__class__ is scalar_event:  # most events: the fast path, inlined
+                line = event.start_mark.line + 1 + offset
+                if event.anchor is not None or event.tag is not None:
+                    check_node(event)
+                style = event.style  # libyaml says '' where the pure parser says None
+                value = None if not style and event.value in _NULLS else YStr(event.value, line, bool(style))
+                if stack:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if container.__class__ is YList:
+                        container.append(value)
+                        container.item_lines.append(line)
+                        continue
+                    if frame[1] is None and value is not None:  # a mapping key
+                        frame[1] = value
+                        continue
+                add(value, line)
             elif isinstance(event, yaml.MappingStartEvent):
                 check_node(event)
                 m = YMap()

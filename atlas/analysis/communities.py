@@ -20,7 +20,6 @@ journeys of the corpus.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import igraph
@@ -28,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from atlas.analysis.cases import case_index
+from atlas.analysis.centrality import seeded_igraph
 from atlas.analysis.contexts import context_table, sorted_unique
 from atlas.analysis.peers import territory_matrices
 from atlas.model import Corpus
@@ -65,14 +65,10 @@ def cluster_issues(corpus: Corpus, *, seed: int = 0, resolution: float = 1.0) ->
     x.data[:] = 1.0
     co = sp.triu(x.T @ x, k=1).tocoo()
     graph = igraph.Graph(n=n, edges=list(zip(co.row.tolist(), co.col.tolist(), strict=True)), directed=False)
-    # igraph draws from a process-wide generator: give it a seeded one for this call only.
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
+    with seeded_igraph(seed):
         membership = graph.community_leiden(
             objective_function="modularity", weights=co.data.tolist(), resolution=resolution, n_iterations=-1
         ).membership
-    finally:
-        igraph.set_random_number_generator(random)
     groups: dict[int, list[str]] = {}
     for j, label in enumerate(membership):
         groups.setdefault(label, []).append(corpus.issues[j])

@@ -209,6 +209,20 @@ def _build_lattice(corpus: Corpus) -> Lattice:
     )
 
 
+def node_positions(lat: Lattice, items) -> np.ndarray:
+    """Return the row of each of ``items`` (issue or family IRIs) in the lattice's matrices.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e": ("a", "b")}, families=("f",), broader={"a": ("f",), "b": ("f",)})
+    >>> lat = lattice_of(c)
+    >>> [lat.nodes[i] for i in node_positions(lat, ["b", "a"])]
+    ['b', 'a']
+    """
+    return np.array([lat.index[i] for i in items], dtype=np.int64)
+
+
 def _position(lat: Lattice, iri: str) -> int:
     try:
         return lat.index[iri]

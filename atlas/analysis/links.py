@@ -49,7 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from atlas.analysis.cooccurrence import MEASURES, Cooccurrence, cooccurrence, score_pairs
-from atlas.analysis.lattice import lattice_of, roll_up
+from atlas.analysis.lattice import lattice_of, node_positions, roll_up
 from atlas.analysis.significance import cooccurrence_p_values
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
@@ -212,7 +212,7 @@ def link_table(
     )
     if parent_discount and rows.size:
         lat = lattice_of(corpus)
-        where = np.array([lat.index[i] for i in cooc.items], dtype=np.int64)
+        where = node_positions(lat, cooc.items)
         near = lat.near[where[rows], where[cols]]
         score = np.where(near, score - parent_discount * np.abs(score), score)
     p_value = None
@@ -263,7 +263,7 @@ def links_from_table(corpus: Corpus, table: LinkTable, positions: Iterable[int])
     else:
         p_value = cooccurrence_p_values(support, cooc.total, cooc.occurrences[rows], cooc.occurrences[cols])
     lat = lattice_of(corpus)
-    where = np.array([lat.index[i] for i in cooc.items], dtype=np.int64)
+    where = node_positions(lat, cooc.items)
     remote = lat.remoteness[where[rows], where[cols]]
     x = cooc.incidence
     links = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from atlas.analysis.lattice import lattice_of, remoteness, thesaurus_distance
+from atlas.analysis.lattice import lattice_of, node_positions, remoteness, thesaurus_distance
 from atlas.analysis.links import Link, link_table, links_from_table, rank
 from atlas.model import Corpus
 
@@ -81,7 +81,7 @@ def remote_links(
         max_p_value=max_p_value,
     )
     lat = lattice_of(corpus)
-    where = np.array([lat.index[i] for i in table.cooc.items], dtype=np.int64)
+    where = node_positions(lat, table.cooc.items)
     remote = lat.remoteness[where[table.rows], where[table.cols]] if table.rows.size else np.zeros(0)
     keep = np.flatnonzero(remote >= min_remoteness)
     key = np.full(table.score.shape, -np.inf)

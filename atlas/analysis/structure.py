@@ -32,12 +32,12 @@ is a hairball.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import igraph
 import numpy as np
 
+from atlas.analysis.centrality import normalised_betweenness, seeded_igraph
 from atlas.analysis.cooccurrence import cooccurrence
 from atlas.analysis.incidence import principle_incidence
 from atlas.analysis.links import link_table
@@ -108,17 +108,13 @@ def _membership(ig: _IssueGraph, method: str, resolution: float, seed: int) -> l
         raise ValueError(f"unknown clustering method {method!r}; choose leiden or louvain")
     if ig.graph.vcount() == 0:
         return []
-    # igraph draws from a process-wide generator: seed it for this call, then give it back.
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
+    with seeded_igraph(seed):
         if method == "leiden":
             found = ig.graph.community_leiden(
                 objective_function="modularity", weights=ig.weight.tolist(), resolution=resolution, n_iterations=-1
             )
         else:
             found = ig.graph.community_multilevel(weights=ig.weight.tolist(), resolution=resolution)
-    finally:
-        igraph.set_random_number_generator(random)
     return list(found.membership)
 
 
@@ -213,9 +209,7 @@ def bridging_issues(
     number = {m: k.number for k in clusters for m in k.members}
     labels = np.array([number[i] for i in ig.items])
     g = ig.graph
-    between = np.asarray(g.betweenness(directed=False, weights=(1.0 / ig.weight).tolist()), dtype=np.float64)
-    if n > 2:
-        between = between * 2.0 / ((n - 1) * (n - 2))
+    between = normalised_betweenness(g, (1.0 / ig.weight).tolist())
     constraint = np.asarray(g.constraint(weights=ig.weight.tolist()), dtype=np.float64)
 
     edges = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)

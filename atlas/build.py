@@ -49,6 +49,7 @@ class LoadResult:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # relpath -> (size, mtime_ns)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    shape_violations: bool = False  # some problems come from the SHACL shapes
     shacl_checked: int = 0  # statements validated by SHACL
     shacl_skipped: int = 0  # statements left to the field checks alone
 
@@ -173,6 +174,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         if checked:
             violations, warnings = shacl_problems(checked, config, index)
             problems.extend(violations)
+            result.shape_violations = bool(violations)
             result.warnings = warnings
     result.problems = sorted(set(problems))
     return result
@@ -231,8 +233,7 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
 def check(result: LoadResult) -> None:
     """Raise if the load found problems: :class:`ValidationError` for shape violations, else :class:`DataError`."""
     if result.problems:
-        shape = any(p.message.startswith("shape:") for p in result.problems)
-        raise (ValidationError if shape else DataError)(result.problems)
+        raise (ValidationError if result.shape_violations else DataError)(result.problems)
 
 
 def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",

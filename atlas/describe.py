@@ -81,6 +81,11 @@ def describe_record(store, iri: str) -> list[Statement]:
     return sorted(out, key=lambda s: (s.predicate, s.language or "", s.value, s.graph))
 
 
+def _hit_rank(hit: SearchHit) -> tuple[int, str, str]:
+    """Which match of one record to show: a label first, then by field and excerpt."""
+    return (0 if hit.field in ("label", "prefLabel", "altLabel") else 1, hit.field, hit.excerpt)
+
+
 def search_records(store, corpus: Corpus, text: str, *, lang: str = "en", limit: int | None = None) -> list[SearchHit]:
     """Find records whose labels, summaries, narratives or statements contain ``text``.
 
@@ -102,16 +107,12 @@ def search_records(store, corpus: Corpus, text: str, *, lang: str = "en", limit:
         if pos < 0:
             continue
         field = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        rank = 0 if field in ("label", "prefLabel", "altLabel") else 1
-        excerpt = " ".join(t.split())
-        start = max(0, pos - 40)
-        excerpt = ("…" if start else "") + excerpt[start: pos + len(key) + 60] + ("…" if pos + len(key) + 60 < len(
-            excerpt) else "")
+        text_ = " ".join(t.split())
+        start, end = max(0, pos - 40), pos + len(key) + 60
+        excerpt = ("…" if start else "") + text_[start:end] + ("…" if end < len(text_) else "")
         hit = SearchHit(owner, corpus.kinds[owner], corpus.label(owner, lang), field, excerpt)
         old = hits.get(owner)
-        if old is None or (rank, field, excerpt) < (0 if old.field in ("label", "prefLabel", "altLabel") else 1,
-                                                     old.field, old.excerpt):
+        if old is None or _hit_rank(hit) < _hit_rank(old):
             hits[owner] = hit
-    order = sorted(hits.values(), key=lambda h: (0 if h.field in ("label", "prefLabel", "altLabel") else 1,
-                                                 h.kind, h.iri))
+    order = sorted(hits.values(), key=lambda h: (_hit_rank(h)[0], h.kind, h.iri))
     return order[:limit] if limit else order

@@ -75,8 +75,9 @@ def validate(data_dir: Path | None, strict: bool, shacl: str) -> None:
 
     data_dir = _data_dir(data_dir)
     result = load_atlas(data_dir, shacl=shacl)
-    if strict:
+    if strict and result.warnings:
         result.problems = sorted(result.problems + result.warnings)
+        result.shape_violations = True
     check(result)
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)

@@ -9,19 +9,25 @@ the edges it needs.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import pickle
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
-from atlas.vocab import KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-CACHE_VERSION = 1
-_CLASS_KIND = {str(cls): kind for kind, (_, cls) in KINDS.items()}
+CACHE_VERSION = 2
+#: Fields unpickled when the cache is read; the others wait until first used.
+_EAGER = frozenset({"experiences", "issues", "incidence", "families", "broader", "related", "family_colours",
+                    "principle_broader", "communities", "content_hash"})
 
 
 def _keywords() -> tuple[dict[str, str], ...]:
@@ -34,8 +40,15 @@ def _keywords() -> tuple[dict[str, str], ...]:
     return tuple({str(v): k for k, v in m.items()}
                  for m in (TERRITORY_TYPES, ADMIN_LEVELS, ACTOR_TYPES, COMMUNITY_TYPES, LESSON_SCOPES))
 
-_CLASS_VALUES = " ".join(f"<{c}>" for c in sorted(_CLASS_KIND))
-_Q_KINDS = f"SELECT DISTINCT ?x ?c WHERE {{ ?x a ?c . VALUES ?c {{ {_CLASS_VALUES} }} }}"
+
+def _class_kinds() -> dict[str, str]:
+    """Class IRI -> record kind (imported late: reading a cached corpus needs no RDF library)."""
+    from atlas.vocab import KINDS
+
+    return {str(cls): kind for kind, (_, cls) in KINDS.items()}
+
+
+_Q_KINDS = "SELECT DISTINCT ?x ?c WHERE {{ ?x a ?c . VALUES ?c {{ {classes} }} }}"
 _Q_ADDRESSES = "SELECT DISTINCT ?e ?i WHERE { ?e a atlas:Experience ; atlas:addresses ?i }"
 _Q_BROADER = "SELECT DISTINCT ?x ?b WHERE { ?x skos:broader ?b }"
 _Q_RELATED = "SELECT DISTINCT ?a ?b WHERE { ?a skos:related ?b }"
@@ -77,9 +90,10 @@ def _number(text: str | None, cast=float):
 def extract_corpus(store) -> Corpus:
     """Extract the :class:`Corpus` of a store with a handful of SPARQL queries (no cache)."""
     types, levels, actor_kinds, community_types, scopes = _keywords()
+    class_kind = _class_kinds()
     kinds: dict[str, str] = {}
-    for x, c in store.select(_Q_KINDS):
-        kinds.setdefault(x, _CLASS_KIND[c])
+    for x, c in store.select(_Q_KINDS.format(classes=" ".join(f"<{c}>" for c in sorted(class_kind)))):
+        kinds.setdefault(x, class_kind[c])
     experiences = {e: [] for e, k in kinds.items() if k == "experience"}
     for e, i in store.select(_Q_ADDRESSES):
         if kinds.get(i) == "issue":
@@ -162,30 +176,166 @@ def extract_corpus(store) -> Corpus:
     )
 
 
+class _Deferred:
+    """A corpus field kept pickled until first read (a non-data descriptor: once read, the
+    value sits in the instance's ``__dict__`` and the descriptor is no longer consulted)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        blob = obj.__dict__["_pickled"].get(self.name)
+        if blob is None:  # read meanwhile by another thread
+            return obj.__dict__[self.name]
+        value = pickle.loads(blob)  # written by us, beside the store, for this exact content
+        obj.__dict__[self.name] = value
+        obj.__dict__["_pickled"].pop(self.name, None)
+        return value
+
+
+class _CachedCorpus(Corpus):
+    """A :class:`Corpus` read from the cache whose large fields are unpickled on first use.
+
+    At 100k experiences the labels, lessons and per-experience mappings take
+    most of the 0.7 s a whole unpickle costs, and most commands use a few of
+    them. It pickles (and compares, copies) as a plain :class:`Corpus`.
+    """
+
+    def __reduce__(self):
+        return Corpus, tuple(getattr(self, f.name) for f in dataclasses.fields(Corpus))
+
+
+for _field in dataclasses.fields(Corpus):
+    if _field.name not in _EAGER:
+        _deferred = _Deferred()
+        setattr(_CachedCorpus, _field.name, _deferred)
+        _deferred.__set_name__(_CachedCorpus, _field.name)
+
+
+def _dump_corpus(corpus: Corpus) -> bytes:
+    fields = {f.name: pickle.dumps(getattr(corpus, f.name), protocol=pickle.HIGHEST_PROTOCOL)
+              for f in dataclasses.fields(Corpus)}
+    return pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_corpus(data: bytes) -> Corpus:
+    fields = pickle.loads(data)  # a dict of bytes: cheap
+    corpus = object.__new__(_CachedCorpus)
+    state = corpus.__dict__
+    for name in _EAGER:
+        state[name] = pickle.loads(fields.pop(name))
+    state["_pickled"] = fields
+    return corpus
+
+
+def _code_fingerprint() -> str:
+    """A hash of the modules that compute derived values: a change of code is a change of key."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([root / "model.py", root / "graph.py", *(root / "analysis").glob("*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class DerivedCache:
+    """Values derived from one store content, pickled in a directory beside the store.
+
+    One file per memo key (see :func:`atlas.analysis.memo.memoised`). The
+    directory's name holds the content hash and a fingerprint of the analysis
+    code, so a value is only ever read back for the content and the code that
+    computed it. Saving is best effort: a read-only or full disk only makes the
+    next command slower.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: Any) -> Path:
+        return self.directory / (hashlib.sha256(repr(key).encode()).hexdigest()[:32] + ".pickle")
+
+    def load(self, key: Any) -> tuple[bool, Any]:
+        """Return ``(True, value)`` if ``key`` was saved, else ``(False, None)``."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return False, None
+        return True, pickle.loads(data)  # written by us, for this exact content and code
+
+    def save(self, key: Any, value: Any) -> None:
+        """Save ``value`` under ``key``.
+
+        Skipped when it cannot be written, and for values that hold the corpus
+        itself (an index over it): those are rebuilt per process rather than
+        saving the corpus a second time.
+        """
+        from atlas.output import write_atomic
+
+        buffer = io.BytesIO()
+        try:
+            _NoCorpusPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        except (_HoldsCorpusError, pickle.PicklingError, TypeError, AttributeError):
+            return
+        data = buffer.getvalue()
+        try:
+            if not self.directory.exists():  # first value for this content and code: drop the others
+                for old in self.directory.parent.glob("derived-*"):
+                    shutil.rmtree(old, ignore_errors=True)
+                self.directory.mkdir(exist_ok=True)
+            write_atomic(self._path(key), data)
+        except OSError:
+            pass
+
+
+class _HoldsCorpusError(Exception):
+    """Raised while pickling a derived value that refers to the corpus."""
+
+
+class _NoCorpusPickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> None:
+        if isinstance(obj, Corpus):
+            raise _HoldsCorpusError
+        return None
+
+
+def _derived_cache(cache_dir: Path, digest: str) -> DerivedCache:
+    return DerivedCache(cache_dir / f"derived-{digest[:32]}-{_code_fingerprint()}")
+
+
 def read_corpus(store) -> Corpus:
     """Return the :class:`Corpus` of ``store``, from a cache keyed by the store content when possible.
 
-    The cache file lives beside the store (``corpus-HASH.pickle``); it is
-    written by the first read after a build and is only ever read back for the
-    same content hash, so it can never be stale.
+    The cache file lives beside the store (``corpus-VERSION-HASH.pickle``); it
+    is written by the first read after a build and is only ever read back for
+    the same content hash, so it can never be stale. Each field is pickled on
+    its own, and the large ones are only unpickled when first used. The corpus
+    comes with a :class:`DerivedCache` beside it, so that matrices and graphs
+    the analysis derives from it are computed once per content, not per command.
     """
     cache_dir = getattr(store, "cache_dir", None)
     digest = getattr(store, "content_hash", "")
     if cache_dir is None or not digest:
         return extract_corpus(store)
     path = cache_dir / f"corpus-{CACHE_VERSION}-{digest[:32]}.pickle"
+    derived = _derived_cache(cache_dir, digest)
     if path.exists():
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # written by us, beside the store, for this exact content
+        corpus = _load_corpus(path.read_bytes())
+        corpus.attach_derived_cache(derived)
+        return corpus
     corpus = extract_corpus(store)
     from atlas.output import write_atomic
 
     try:
         for old in cache_dir.glob("corpus-*.pickle"):
             old.unlink(missing_ok=True)
-        write_atomic(path, pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in cache_dir.glob("derived-*"):
+            if old != derived.directory:
+                shutil.rmtree(old, ignore_errors=True)
+        write_atomic(path, _dump_corpus(corpus))
     except OSError:
         pass  # a read-only store location still answers, only slower
+    corpus.attach_derived_cache(derived)
     return corpus
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import scipy.sparse as sp
 
@@ -117,6 +118,20 @@ class Corpus:
     lessons: tuple[LessonInfo, ...] = ()
     communities: Mapping[str, CommunityInfo] = field(default_factory=dict)
     content_hash: str = ""
+
+    @property
+    def derived_cache(self) -> Any:
+        """Where values derived from this corpus persist across processes, or ``None``.
+
+        Set by :func:`atlas.graph.read_corpus` for a corpus read from a store on
+        disk; :func:`atlas.analysis.memo.memoised` loads and saves through its
+        ``load(key) -> (found, value)`` and ``save(key, value)``.
+        """
+        return self.__dict__.get("_derived_cache")
+
+    def attach_derived_cache(self, cache: Any) -> None:
+        """Persist the values derived from this corpus in ``cache`` (see :attr:`derived_cache`)."""
+        object.__setattr__(self, "_derived_cache", cache)
 
     def label(self, iri: str, lang: str = "en") -> str:
         """Return the label of ``iri`` in ``lang``, else any label, else the IRI's last segment."""

@@ -66,3 +66,44 @@ def test_atlas_graph(mini_corpus):
     only = atlas_graph(mini_corpus, kinds=["issue", "family"])
     assert {d["kind"] for _, d in only.nodes(data=True)} == {"issue", "family"}
     assert only.number_of_edges() == 11  # 10 broader edges + 1 related
+
+
+def test_cached_corpus_reads_large_fields_on_first_use(tmp_path, mini_dir):
+    import pickle
+
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    build_atlas(mini_dir, store)
+    fresh = read_corpus(store)  # extracts and writes the cache
+    cached = read_corpus(open_store(tmp_path / "s"))
+    assert "labels" not in vars(cached) and "lessons" not in vars(cached)
+    assert cached.labels == fresh.labels and cached.lessons == fresh.lessons
+    assert "labels" in vars(cached)
+    for name in ("kinds", "territories", "experience_years", "experience_actors", "communities", "broader"):
+        assert getattr(cached, name) == getattr(fresh, name), name
+    plain = pickle.loads(pickle.dumps(cached))
+    assert type(plain).__name__ == "Corpus" and plain.experience_territory == fresh.experience_territory
+
+
+def test_derived_values_persist_beside_the_store(tmp_path, mini_dir):
+    from atlas.analysis.cases import case_index
+    from atlas.analysis.cooccurrence import cooccurrence
+    from atlas.analysis.memo import memoised
+
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    build_atlas(mini_dir, store)
+    first = read_corpus(store)
+    counts = cooccurrence(first).counts.toarray()
+    case_index(first)  # holds the corpus's hierarchy, not the corpus: persisted too
+    memoised(first, "holds the corpus", lambda: {"corpus": first})  # never saved a second time
+    derived = first.derived_cache.directory
+    assert derived.parent == tmp_path / "s" and len(list(derived.glob("*.pickle"))) >= 3
+    again = read_corpus(open_store(tmp_path / "s"))
+    found, value = again.derived_cache.load(("cooccurrence", None, False))
+    assert found and (value.counts.toarray() == counts).all()
+    assert again.derived_cache.load("holds the corpus") == (False, None)
+    assert memoised(again, ("cooccurrence", None, False), lambda: None) is not None  # loaded, not rebuilt
+    (mini_dir / "experiences" / "grande-synthe-organic-canteens.md").unlink()
+    build_atlas(mini_dir, store)
+    changed = read_corpus(open_store(tmp_path / "s"))
+    cooccurrence(changed)
+    assert [p.name for p in (tmp_path / "s").glob("derived-*")] == [changed.derived_cache.directory.name]

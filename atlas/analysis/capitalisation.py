@@ -27,9 +27,10 @@ from atlas.analysis.cases import (
     territories_within,
 )
 from atlas.analysis.classification import CIRCUMSTANTIAL, STRUCTURAL, UNDECIDABLE, check_thresholds, classify
-from atlas.analysis.contexts import ContextTable, context_table, describe_rows, sorted_unique
+from atlas.analysis.contexts import ContextTable, context_table, describe_rows
 from atlas.analysis.memo import memoised
 from atlas.analysis.names import resolve_name
+from atlas.analysis.sortedsets import sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus, LessonInfo
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from atlas.analysis.contexts import sorted_unique
 from atlas.analysis.memo import memoised
 from atlas.analysis.names import fold, resolve_name
+from atlas.analysis.sortedsets import sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus, LessonInfo
 
@@ -138,7 +138,8 @@ class CaseIndex:
 
     Attributes
     ----------
-    corpus : Corpus
+    broader : mapping of str to tuple of str
+        The corpus's issue hierarchy (``Corpus.broader``).
     principles : tuple of str
         Every principle (:func:`principles_of`), column order of ``principle_cases``.
     principle_cases : scipy.sparse.csc_matrix
@@ -147,7 +148,7 @@ class CaseIndex:
         The corpus incidence matrix, by column.
     """
 
-    corpus: Corpus
+    broader: Mapping[str, tuple[str, ...]]
     principles: tuple[str, ...]
     principle_cases: sp.csc_matrix
     issue_cases: sp.csc_matrix
@@ -164,7 +165,7 @@ class CaseIndex:
         """Return the incidence columns of ``issues`` and of every issue narrower than them."""
         key = ("issue-columns", frozenset(issues))
         if key not in self._memo:
-            wanted = narrower_closure(self.corpus.broader, key[1])
+            wanted = narrower_closure(self.broader, key[1])
             self._memo[key] = np.array(
                 sorted(self._issue_col[i] for i in wanted if i in self._issue_col), dtype=np.int64
             )
@@ -280,7 +281,7 @@ def build_case_index(corpus: Corpus) -> CaseIndex:
     cases.sum_duplicates()
     cases.sort_indices()
     return CaseIndex(
-        corpus=corpus,
+        broader=corpus.broader,
         principles=principles,
         principle_cases=cases,
         issue_cases=incidence,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from atlas.analysis.memo import memoised
+from atlas.analysis.sortedsets import sorted_unique
 from atlas.model import Corpus, TerritoryInfo
 
 DIMENSIONS = ("type", "population", "region", "period")
@@ -343,23 +344,6 @@ def describe_rows(table: ContextTable, rows: Sequence[int] | np.ndarray) -> Rows
         distribution=distribution,
         context_classes=tuple((table.class_values[i], int(class_counts[i])) for i in classes.tolist()),
     )
-
-
-def sorted_unique(values: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Return the sorted distinct values of an integer array.
-
-    Sorting then dropping repeats: ``np.unique`` without ``return_inverse``
-    takes a hash path in NumPy 2.4 that is ~50 times slower on a million values.
-
-    Examples
-    --------
-    >>> sorted_unique([3, 1, 3, 2]).tolist()
-    [1, 2, 3]
-    """
-    ordered = np.sort(np.asarray(values, dtype=np.int64))
-    if len(ordered) < 2:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def context_similarity(table: ContextTable, home: int, others: np.ndarray | None = None) -> np.ndarray:

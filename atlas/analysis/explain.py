@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import dijkstra
 from atlas.analysis.evidence import KIND_NAMES, PREDICATES, EvidenceGraph, evidence_graph
 from atlas.analysis.incidence import actor_incidence, issue_incidence, principle_incidence, territory_incidence
 from atlas.analysis.lattice import lattice_of
+from atlas.analysis.sortedsets import sorted_intersection, sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
 
@@ -128,7 +129,7 @@ def _experience_rows(corpus: Corpus, iri: str) -> np.ndarray:
             wanted |= {lat.nodes[n] for n in range(len(lat.nodes)) if here in lat.ancestors[n]}
         items, matrix = issue_incidence(corpus)
         cols = [j for j, i in enumerate(items) if i in wanted]
-        rows = np.unique(matrix[:, cols].tocoo().row) if cols else np.zeros(0, np.int64)
+        rows = sorted_unique(matrix[:, cols].tocoo().row) if cols else np.zeros(0, np.int64)
         return rows.astype(np.int64)
     lookup = {"principle": principle_incidence, "territory": territory_incidence, "actor": actor_incidence}[kind]
     items, matrix = lookup(corpus)
@@ -265,7 +266,7 @@ def explain(corpus: Corpus, source: str, target: str, *, k: int = 5) -> Explanat
     graph = evidence_graph(corpus)
     kind_a, kind_b = _kind(graph, source), _kind(graph, target)
     rows_a, rows_b = _experience_rows(corpus, source), _experience_rows(corpus, target)
-    shared = np.intersect1d(rows_a, rows_b)
+    shared = sorted_intersection(rows_a, rows_b)
     shared_experiences = tuple(
         SharedExperience(
             iri=corpus.experiences[r],

@@ -59,7 +59,9 @@ def _build_issue_incidence(corpus: Corpus, level: int | None) -> tuple[tuple[str
     base.data = np.ones_like(base.data, dtype=np.float64)
     base.eliminate_zeros()
     if level is None:
-        return tuple(corpus.issues), base.tocsc()
+        matrix = base.tocsc()
+        matrix.sort_indices()  # row lists of each column are searched as sorted sets
+        return tuple(corpus.issues), matrix
     mapping = roll_up(corpus, level)
     items = tuple(sorted({t for i in corpus.issues for t in mapping.get(i, (i,))}))
     col = {t: j for j, t in enumerate(items)}
@@ -71,6 +73,7 @@ def _build_issue_incidence(corpus: Corpus, level: int | None) -> tuple[tuple[str
     to_items = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.issues), len(items)))
     rolled = (base @ to_items).tocsc()
     rolled.data = np.ones_like(rolled.data)
+    rolled.sort_indices()
     return items, rolled
 
 

@@ -35,10 +35,10 @@ from atlas.analysis.contexts import (
     context_table,
     haversine_km,
     shared_context,
-    sorted_unique,
 )
 from atlas.analysis.names import resolve_name
 from atlas.analysis.peers import nested_territories, territory_matrices
+from atlas.analysis.sortedsets import sorted_unique
 from atlas.errors import DataError
 from atlas.model import Corpus
 

@@ -51,12 +51,13 @@ import scipy.sparse as sp
 from atlas.analysis.cooccurrence import MEASURES, Cooccurrence, cooccurrence, score_pairs
 from atlas.analysis.lattice import lattice_of, node_positions, roll_up
 from atlas.analysis.significance import cooccurrence_p_values
+from atlas.analysis.sortedsets import sorted_intersection, sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
 
 __all__ = [
-    "MEASURES", "Cooccurrence", "Link", "LinkTable", "compute_links", "cooccurrence", "items_of", "link_table",
-    "links_from_table", "rank", "score_pairs",
+    "MEASURES", "Cooccurrence", "Link", "LinkTable", "compute_links", "cooccurrence", "items_of", "link_between",
+    "link_table", "links_from_table", "rank", "score_pairs",
 ]  # fmt: skip
 
 @dataclass(frozen=True)
@@ -190,8 +191,9 @@ def link_table(
         sub = cooc.counts[chosen].tocoo()
         a = np.asarray(chosen, dtype=np.int64)[sub.row]
         b = sub.col.astype(np.int64)
-        pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1), axis=0)
-        rows, cols = pairs[:, 0], pairs[:, 1]
+        width = len(cooc.items)
+        codes = sorted_unique(np.minimum(a, b) * width + np.maximum(a, b))
+        rows, cols = codes // width, codes % width
         if rows.size:
             support = np.rint(np.asarray(cooc.counts[rows, cols]).ravel()).astype(np.int64)
             weight = np.asarray(cooc.weights[rows, cols], dtype=np.float64).ravel()
@@ -269,7 +271,8 @@ def links_from_table(corpus: Corpus, table: LinkTable, positions: Iterable[int])
     links = []
     for n, pos in enumerate(positions):
         i, j = int(rows[n]), int(cols[n])
-        shared = np.intersect1d(x.indices[x.indptr[i] : x.indptr[i + 1]], x.indices[x.indptr[j] : x.indptr[j + 1]])
+        shared = sorted_intersection(x.indices[x.indptr[i] : x.indptr[i + 1]],
+                                     x.indices[x.indptr[j] : x.indptr[j + 1]])
         links.append(
             Link(
                 source=cooc.items[i],
@@ -356,3 +359,43 @@ def compute_links(
         max_p_value=max_p_value,
     )
     return links_from_table(corpus, table, rank(table, table.score, top))
+
+
+def link_between(
+    corpus: Corpus,
+    source: str,
+    target: str,
+    *,
+    measure: str = "association",
+    fractional: bool = False,
+    min_support: int = 1,
+    level: int | str | None = None,
+    parent_discount: float = 0.0,
+) -> Link | None:
+    """Return the link between two issues, or ``None`` if they share too few experiences.
+
+    The same :class:`Link` as :func:`compute_links` gives for the pair (same
+    options), without building the other links of ``source``. At a roll-up
+    level both names must be items of that level.
+
+    Raises
+    ------
+    NotFoundError
+        If ``source`` is not addressed at this level.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a", "b"), "e2": ("a", "b"), "e3": ("a", "c"), "e4": ("c",)})
+    >>> k = link_between(c, "b", "a", measure="jaccard")
+    >>> (k.source, k.target, k.support, round(k.score, 3), k.evidence)
+    ('a', 'b', 2, 0.667, ('e1', 'e2'))
+    >>> link_between(c, "b", "c") is None
+    True
+    """
+    table = link_table(corpus, measure=measure, issue=source, fractional=fractional, min_support=min_support,
+                       level=level, parent_discount=parent_discount)
+    items = table.cooc.items
+    pair = tuple(sorted((source, target)))
+    found = [n for n in range(table.rows.size) if (items[table.rows[n]], items[table.cols[n]]) == pair]
+    return links_from_table(corpus, table, found)[0] if found else None

@@ -24,9 +24,10 @@ def fold(text: str) -> str:
     >>> fold("le-mene")
     'le mene'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().replace("-", " ").replace("_", " ").split())
+    if not text.isascii():  # ASCII has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
 def _slug(iri: str) -> str:
@@ -37,7 +38,8 @@ def resolve_name(corpus: Corpus, name: str, kinds: Iterable[str] | None = None) 
     """Return the IRI of the record that ``name`` designates.
 
     ``name`` may be an IRI, a slug (the last segment of an IRI) or a label in any
-    language, compared without accents and case.
+    language, compared without accents and case. A slug typed exactly as it is
+    wins over names that only match once folded.
 
     Parameters
     ----------
@@ -75,9 +77,12 @@ def resolve_name(corpus: Corpus, name: str, kinds: Iterable[str] | None = None) 
     atlas.errors.NotFoundError: unknown name 'biodiversty' (did you mean 'biodiversity'?)
     """
     wanted = set(kinds) if kinds is not None else None
-    candidates = sorted(i for i, k in corpus.kinds.items() if wanted is None or k in wanted)
-    if name in candidates:
+    if name in corpus.kinds and (wanted is None or corpus.kinds[name] in wanted):
         return name
+    candidates = sorted(i for i, k in corpus.kinds.items() if wanted is None or k in wanted)
+    exact = [i for i in candidates if i.endswith(name) and _slug(i) == name]
+    if len(exact) == 1:  # an exact slug wins over names that only match once folded
+        return exact[0]
     key = fold(name)
     by_slug = [i for i in candidates if fold(_slug(i)) == key]
     if len(by_slug) == 1:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from atlas.analysis.contexts import ContextTable, sorted_unique
+from atlas.analysis.contexts import ContextTable
+from atlas.analysis.sortedsets import sorted_unique
 
 
 @dataclass(frozen=True, eq=False)

@@ -161,8 +161,6 @@ def open_current_store(ctx: click.Context, *, write: bool = False):
     With ``--store :memory:``, the data directory (``--data`` or the bundled
     atlas) is built into memory first. Read-only unless ``write``.
     """
-    from atlas.build import build_atlas
-    from atlas.resources import default_data_dir
     from atlas.store import open_store
 
     state = state_of(ctx)
@@ -172,6 +170,9 @@ def open_current_store(ctx: click.Context, *, write: bool = False):
         store = open_store(endpoint=state.endpoint, update_endpoint=state.update_endpoint,
                            graph_store=state.graph_store)
     elif state.store == ":memory:":
+        from atlas.build import build_atlas
+        from atlas.resources import default_data_dir
+
         store = open_store(memory=True)
         build_atlas(state.data or default_data_dir(), store)
     else:

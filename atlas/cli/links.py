@@ -265,7 +265,7 @@ def explain(ctx: click.Context, a: str, b: str, measure: str, min_support: int, 
     """
     from atlas.analysis.explain import describe_step
     from atlas.analysis.explain import explain as explain_records
-    from atlas.analysis.links import compute_links
+    from atlas.analysis.links import link_between
     from atlas.errors import NotFoundError
 
     corpus = load_corpus(ctx)
@@ -275,10 +275,8 @@ def explain(ctx: click.Context, a: str, b: str, measure: str, min_support: int, 
     x = explain_records(corpus, source, target, k=top)
     link = None
     if {x.source_kind, x.target_kind} <= {"issue", "family"}:
-        pair = tuple(sorted((source, target)))
         try:
-            link = next((k for k in compute_links(corpus, measure=measure, issue=source, level=level,
-                                                  min_support=min_support) if (k.source, k.target) == pair), None)
+            link = link_between(corpus, source, target, measure=measure, level=level, min_support=min_support)
         except NotFoundError:  # not an item at this level (a family at the descriptor level)
             link = None
 

@@ -29,7 +29,6 @@ import pyoxigraph as ox
 from atlas.errors import QueryError, StoreError
 from atlas.output import write_atomic
 from atlas.store.base import ManifestMixin
-from atlas.vocab import PREFIXES
 
 _CURRENT = "current"
 #: A write that adds this many quads or more compacts the new generation.
@@ -178,6 +177,8 @@ class EmbeddedStore(ManifestMixin):
     # -- reading --------------------------------------------------------------
     def query(self, query: str, *, bindings: Mapping[str, Any] | None = None, prefixes: bool = True) -> Any:
         """Run a SPARQL query with the atlas prefixes and the union default graph; return pyoxigraph's result."""
+        from atlas.vocab import PREFIXES  # here: opening a store for its cached corpus needs no rdflib
+
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self._require().query(

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from atlas.model import CommunityInfo, Corpus, LessonInfo, TerritoryInfo, corpus_from_records
+from atlas.model import CommunityInfo, Corpus, LabelTable, LessonInfo, TerritoryInfo, corpus_from_records
 
 if TYPE_CHECKING:
     import networkx as nx
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: Fields unpickled when the cache is read; the others wait until first used.
 _EAGER = frozenset({"experiences", "issues", "incidence", "families", "broader", "related", "family_colours",
                     "principle_broader", "communities", "content_hash"})
@@ -160,7 +160,7 @@ def extract_corpus(store) -> Corpus:
         families=tuple(sorted(i for i, k in kinds.items() if k == "family")),
         broader=sorted_map(broader),
         related=tuple(related),
-        labels={k: dict(sorted(v.items())) for k, v in sorted(labels.items())},
+        labels=LabelTable({k: dict(sorted(v.items())) for k, v in sorted(labels.items())}),
         kinds=dict(sorted(kinds.items())),
         family_colours=dict(sorted(store.select(_Q_COLOURS))),
         experience_territory=dict(sorted(territory.items())),

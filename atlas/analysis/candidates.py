@@ -34,7 +34,11 @@ import scipy.sparse as sp
 from atlas.analysis.cases import case_index, narrower_closure
 from atlas.analysis.classification import structural_mask
 from atlas.analysis.contexts import context_table
+from atlas.analysis.incidence import actor_incidence
+from atlas.analysis.lessontable import lesson_table
+from atlas.analysis.memo import memoised
 from atlas.analysis.recurrence import measure_entries
+from atlas.analysis.sortedsets import sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
 
@@ -214,33 +218,10 @@ def find_candidates(
         raise NotFoundError(f"unknown candidate kind(s): {', '.join(unknown)}")
     table = context_table(corpus)
     index = case_index(corpus)
-    x = _clean(corpus.incidence)
     issues = corpus.issues
-    blocks = []  # (kind, second items, entry rows, entry codes)
-    if "issue+actor-type" in wanted:
-        types = tuple(sorted(set(corpus.actor_types.values())))
-        type_col = {t: j for j, t in enumerate(types)}
-        code = {a: type_col[t] for a, t in corpus.actor_types.items()}
-        y = _binary_rows(corpus, corpus.experience_actors, code, len(types))
-        blocks.append(("issue+actor-type", types, *_cross_row_pairs(x, y)))
-    if "issue+issue" in wanted:
-        blocks.append(("issue+issue", issues, *_within_row_pairs(x)))
-    if "issue+lesson" in wanted:
-        themes: dict[str, list[str]] = {}
-        for lesson in corpus.lessons:
-            themes.setdefault(lesson.experience, []).extend(lesson.issues)
-        code = {i: j for j, i in enumerate(issues)}
-        y = _binary_rows(corpus, themes, code, len(issues))
-        blocks.append(("issue+lesson", issues, *_cross_row_pairs(x, y)))
     thresholds = {"min_cases": min_cases, "min_territories": min_territories, "min_diversity": min_diversity}
-    # Entries (experience row, combination column) of the combinations with enough cases.
-    entries = []
-    for kind, seconds, rows, codes in blocks:
-        if kind == "issue+issue":  # an issue with one of its broader issues is no combination
-            keep = ~np.isin(codes, _nested_pair_codes(corpus))
-            rows, codes = rows[keep], codes[keep]
-        kept, rows, cols = _frequent(rows, codes, len(issues) * len(seconds), min_cases)
-        entries.append((kind, seconds, kept, rows, cols, np.bincount(cols, minlength=len(kept))))
+    entries = memoised(corpus, ("candidate entries", wanted, int(min_cases)),
+                       lambda: _entries(corpus, wanted, min_cases))
     # score <= log2(1 + cases): measure the combinations by decreasing bound, and stop once the
     # bound falls below the score of the top-th candidate found (none below can enter the top).
     block_of = np.concatenate([np.full(len(e[2]), b, dtype=np.int64) for b, e in enumerate(entries)] or [[]])
@@ -265,9 +246,7 @@ def find_candidates(
         return []
     # score, then cases (both descending), then kind and items
     ranked = np.lexsort((facts["code"], facts["block"], -facts["cases"], -facts["score"]))[:top]
-    lessons_of: dict[str, list] = {}
-    for lesson in corpus.lessons:
-        lessons_of.setdefault(lesson.experience, []).append(lesson)
+    lessons = lesson_table(corpus)
     out = []
     for k in ranked.tolist():
         kind, seconds, _, rows, cols, _ = entries[int(facts["block"][k])]
@@ -290,11 +269,45 @@ def find_candidates(
                     issues[code // len(seconds)],
                     np.sort(rows[cols == facts["column"][k]]),
                     table,
-                    lessons_of,
+                    lessons,
                 ),
             )
         )
     return out
+
+
+def _entries(corpus: Corpus, wanted: tuple[str, ...], min_cases: int) -> list[tuple]:
+    """Per kind of combination: ``(kind, second items, codes kept, rows, columns, cases per column)``.
+
+    The entries (experience row, combination column) of the combinations with at
+    least ``min_cases`` cases; they depend on the corpus only, so they are memoised.
+    """
+    x = _clean(corpus.incidence)
+    issues = corpus.issues
+    blocks = []  # (kind, second items, entry rows, entry codes)
+    if "issue+actor-type" in wanted:
+        types = tuple(sorted(set(corpus.actor_types.values())))
+        type_col = {t: j for j, t in enumerate(types)}
+        code = {a: type_col[t] for a, t in corpus.actor_types.items()}
+        y = _binary_rows(corpus, corpus.experience_actors, code, len(types))
+        blocks.append(("issue+actor-type", types, *_cross_row_pairs(x, y)))
+    if "issue+issue" in wanted:
+        blocks.append(("issue+issue", issues, *_within_row_pairs(x)))
+    if "issue+lesson" in wanted:
+        themes: dict[str, list[str]] = {}
+        for lesson in corpus.lessons:
+            themes.setdefault(lesson.experience, []).extend(lesson.issues)
+        code = {i: j for j, i in enumerate(issues)}
+        y = _binary_rows(corpus, themes, code, len(issues))
+        blocks.append(("issue+lesson", issues, *_cross_row_pairs(x, y)))
+    entries = []
+    for kind, seconds, rows, codes in blocks:
+        if kind == "issue+issue":  # an issue with one of its broader issues is no combination
+            keep = ~np.isin(codes, _nested_pair_codes(corpus))
+            rows, codes = rows[keep], codes[keep]
+        kept, rows, cols = _frequent(rows, codes, len(issues) * len(seconds), min_cases)
+        entries.append((kind, seconds, kept, rows, cols, np.bincount(cols, minlength=len(kept))))
+    return entries
 
 
 def _score(table, index, block, number, columns, thresholds, max_coverage) -> dict[str, np.ndarray]:
@@ -357,25 +370,23 @@ def _nested_pair_codes(corpus: Corpus) -> np.ndarray:
     return np.array(sorted(set(codes)), dtype=np.int64)
 
 
-def _evidence(corpus, kind, second, issue, members, table, lessons_of) -> dict:
+def _evidence(corpus, kind, second, issue, members, table, lessons) -> dict:
     """The evidence fields of a candidate: experiences, territories, actors, lessons."""
     experiences = tuple(table.experiences[r] for r in members.tolist())
-    territories = {corpus.experience_territory[e] for e in experiences if e in corpus.experience_territory}
+    located = table.territory_of[members]
+    territories = {table.territories[t] for t in sorted_unique(located[located >= 0]).tolist()}
     actors = ()
     if kind == "issue+actor-type":
-        actors = {
-            a
-            for e in experiences
-            for a in corpus.experience_actors.get(e, ())
-            if corpus.actor_types.get(a) == second
-        }
+        items = actor_incidence(corpus)[0]
+        by_row = memoised(corpus, "actor_incidence by row", lambda: actor_incidence(corpus)[1].tocsr())
+        involved = sorted_unique(by_row[members].indices).tolist() if len(members) else []
+        actors = {items[a] for a in involved if corpus.actor_types.get(items[a]) == second}
     concerned = narrower_closure(corpus.broader, (second,) if kind == "issue+lesson" else (issue,))
     if kind == "issue+issue":
         concerned = narrower_closure(corpus.broader, (issue, second))
-    lessons = {x.iri for e in experiences for x in lessons_of.get(e, ()) if concerned.intersection(x.issues)}
     return {
         "experiences": experiences,
         "territory_list": tuple(sorted(territories)),
         "actors": tuple(sorted(actors)),
-        "lessons": tuple(sorted(lessons)),
+        "lessons": lessons.concerning(members, concerned),
     }

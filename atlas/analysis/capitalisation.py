@@ -184,10 +184,10 @@ def capitalise(
     2
     """
     thresholds = check_thresholds(thresholds)
-    lessons = {lesson.iri for lesson in corpus.lessons}
     try:
         iri = resolve_name(corpus, name, kinds=("principle", "issue", "family"))
     except NotFoundError:
+        lessons = {lesson.iri for lesson in corpus.lessons}
         if name in lessons or any(lesson.endswith("/" + name.strip("/")) for lesson in lessons):
             return capitalise_lesson(corpus, name, within=within, **thresholds)
         raise

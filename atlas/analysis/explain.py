@@ -14,7 +14,7 @@ principles, territories, actors; see :mod:`atlas.analysis.evidence`):
 
 Paths are exact, found fast on large atlases: one Dijkstra from each end gives
 ``d(a, v) + d(v, b)``, the cost of the cheapest path through ``v``; Yen's
-algorithm (:func:`networkx.shortest_simple_paths`) runs on the nodes with the
+algorithm (:func:`atlas.analysis.paths.simple_paths`) runs on the nodes with the
 smallest such sums, and then on every node whose sum does not exceed the k-th
 cost found, which holds every path at least as cheap. Paths of equal cost
 (to 1e-9) are ordered by their sequence of IRIs; when more than ``k + 32``
@@ -27,13 +27,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
-import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from atlas.analysis.evidence import KIND_NAMES, PREDICATES, EvidenceGraph, evidence_graph
 from atlas.analysis.incidence import actor_incidence, issue_incidence, principle_incidence, territory_incidence
 from atlas.analysis.lattice import lattice_of
+from atlas.analysis.paths import simple_paths
 from atlas.analysis.sortedsets import sorted_intersection, sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
@@ -180,20 +180,15 @@ def _step(corpus: Corpus, graph: EvidenceGraph, u: int, v: int) -> Step:
 def _yen(graph: EvidenceGraph, subset: np.ndarray, a: int, b: int, k: int) -> list[tuple[float, tuple[int, ...]]]:
     subset = np.sort(subset)
     sub = graph.matrix[subset][:, subset].tocoo()
-    g = nx.Graph()
-    g.add_nodes_from(subset.tolist())
-    g.add_weighted_edges_from(
-        (int(subset[r]), int(subset[c]), float(w)) for r, c, w in zip(sub.row, sub.col, sub.data, strict=True) if r < c
-    )
+    adjacency: dict[int, dict[int, float]] = {int(n): {} for n in subset.tolist()}
+    for r, c, w in zip(subset[sub.row].tolist(), subset[sub.col].tolist(), sub.data.tolist(), strict=True):
+        if r != c:
+            adjacency[r][c] = w
     found: list[tuple[float, tuple[int, ...]]] = []
-    try:
-        for path in islice(nx.shortest_simple_paths(g, a, b, weight="weight"), k + _TIE_CAP):
-            cost = float(sum(g[p][q]["weight"] for p, q in pairwise(path)))
-            if len(found) >= k and cost > found[k - 1][0] * (1 + _TIE) + _TIE:
-                break
-            found.append((cost, tuple(path)))
-    except nx.NetworkXNoPath:
-        pass
+    for cost, path in islice(simple_paths(adjacency, a, b), k + _TIE_CAP):
+        if len(found) >= k and cost > found[k - 1][0] * (1 + _TIE) + _TIE:
+            break
+        found.append((cost, path))
     return found
 
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import shortest_path
 
 from atlas.analysis.memo import memoised
 from atlas.errors import NotFoundError
@@ -118,6 +117,8 @@ def lattice_of(corpus: Corpus) -> Lattice:
 
 
 def _build_lattice(corpus: Corpus) -> Lattice:
+    from scipy.sparse.csgraph import shortest_path  # 0.05 s to import: only when a lattice is built
+
     names = set(corpus.issues) | set(corpus.families)
     for child, parents in corpus.broader.items():
         names.add(child)

@@ -79,10 +79,11 @@ def resolve_name(corpus: Corpus, name: str, kinds: Iterable[str] | None = None) 
     wanted = set(kinds) if kinds is not None else None
     if name in corpus.kinds and (wanted is None or corpus.kinds[name] in wanted):
         return name
-    candidates = sorted(i for i, k in corpus.kinds.items() if wanted is None or k in wanted)
-    exact = [i for i in candidates if i.endswith(name) and _slug(i) == name]
+    tail = "/" + name
+    exact = [i for i, k in corpus.kinds.items() if i.endswith(tail) and (wanted is None or k in wanted)]
     if len(exact) == 1:  # an exact slug wins over names that only match once folded
         return exact[0]
+    candidates = sorted(i for i, k in corpus.kinds.items() if wanted is None or k in wanted)
     key = fold(name)
     by_slug = [i for i in candidates if fold(_slug(i)) == key]
     if len(by_slug) == 1:

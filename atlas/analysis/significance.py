@@ -15,16 +15,28 @@ checked in ``tests/test_analysis_links.py``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import gammaln
 
 # Stop adding terms once they fall below this fraction of the running sum.
 _TOLERANCE = 1e-17
 
 
+def _log_factorial(n: np.ndarray) -> np.ndarray:
+    """``ln(n!)`` of whole numbers, one :func:`math.lgamma` per distinct value.
+
+    Counts repeat a lot (a few hundred distinct values among 125,000 pairs), and
+    this spares importing :mod:`scipy.special` (0.1 s) on the command line.
+    """
+    values, where = np.unique(n, return_inverse=True)  # the sorting path of np.unique: fast
+    table = np.fromiter((math.lgamma(v + 1.0) for v in values.tolist()), dtype=np.float64, count=values.size)
+    return table[where].reshape(np.shape(n))
+
+
 def _log_binom(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
+    return _log_factorial(a) - _log_factorial(b) - _log_factorial(a - b)
 
 
 def cooccurrence_p_values(k: ArrayLike, total: int, occurrences_i: ArrayLike, occurrences_j: ArrayLike) -> np.ndarray:

@@ -19,7 +19,7 @@ from atlas.errors import Problem
 from atlas.load.config import AtlasConfig
 from atlas.load.fields import FieldReader
 from atlas.load.yamlfile import YList, YMap
-from atlas.vocab import ATLAS, GEO, KINDS, SCHEMA, SLUG_RE, mint_iri
+from atlas.vocab import ATLAS, GEO, KINDS, SCHEMA, SLUG_RE, iri_text
 
 
 def _n(term: object) -> NamedNode:
@@ -129,7 +129,7 @@ class Index:
         self.kind_of: dict[str, str] = {}  # minted IRI -> kind
 
     def add(self, kind: str, slug: str, path: str, line: int, base: str, problems: list[Problem]) -> None:
-        iri = str(mint_iri(base, kind, slug))
+        iri = iri_text(base, kind, slug)
         if iri in self.iris:
             other_path, other_line = self.iris[iri]
             problems.append(Problem(path, line, f"{kind} '{slug}' mints the IRI <{iri}> already minted at "
@@ -208,7 +208,7 @@ class QuadWriter:
 
     # -- primitives -------------------------------------------------------
     def iri(self, kind: str, slug: str) -> NamedNode:
-        return NamedNode(str(mint_iri(self.config.base, kind, slug)))
+        return NamedNode(iri_text(self.config.base, kind, slug))
 
     def add(self, s: NamedNode, p: object, o: object) -> None:
         self.quads.append(Quad(s, p if isinstance(p, NamedNode) else _n(p), o, self.graph))

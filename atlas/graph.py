@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 CACHE_VERSION = 3
 #: Fields unpickled when the cache is read; the others wait until first used.
-_EAGER = frozenset({"experiences", "issues", "incidence", "families", "broader", "related", "family_colours",
+_EAGER = frozenset({"experiences", "issues", "families", "broader", "related", "family_colours",
                     "principle_broader", "communities", "content_hash"})
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import scipy.sparse as sp
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,8 @@ def corpus_from_records(
     >>> c.incidence.toarray().tolist()
     [[1.0, 0.0], [1.0, 1.0]]
     """
+    import scipy.sparse as sp  # here: reading a cached corpus must not import SciPy
+
     exps = tuple(sorted(experiences))
     issues = tuple(sorted({i for tags in experiences.values() for i in tags} | set(fields.pop("issues", ()))))
     col = {iri: j for j, iri in enumerate(issues)}

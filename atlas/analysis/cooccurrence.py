@@ -7,14 +7,19 @@ See :mod:`atlas.analysis.links` for the definitions of ``N``, ``n_i``, ``c_ij``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from atlas.analysis.compressed import Compressed
 from atlas.analysis.incidence import issue_incidence
 from atlas.analysis.lattice import parse_level
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 MEASURES: tuple[str, ...] = ("association", "npmi", "jaccard", "cosine", "count")
 
@@ -23,31 +28,54 @@ MEASURES: tuple[str, ...] = ("association", "npmi", "jaccard", "cosine", "count"
 class Cooccurrence:
     """Co-occurrence counts of the items of a corpus at one level.
 
+    The matrices are kept as plain arrays (:class:`~atlas.analysis.compressed.Compressed`),
+    so that loading a saved one does not import SciPy; ``incidence``, ``counts``
+    and ``weights`` give them as SciPy matrices.
+
     Attributes
     ----------
     items : tuple of str
         Item IRIs (issues, or their ancestors at a roll-up level), sorted.
-    incidence : scipy.sparse.csc_matrix
-        Binary experiences × items matrix.
     total : int
         ``N``, experiences that address at least one item.
     occurrences : numpy.ndarray
         ``n_i`` for each item.
-    counts : scipy.sparse.csr_matrix
-        ``c_ij`` (whole counts), zero diagonal.
-    weights : scipy.sparse.csr_matrix
-        ``w_ij`` (fractional or whole), zero diagonal.
     strength : numpy.ndarray
         ``k_i``, row sums of ``weights``.
+    incidence_columns : Compressed
+        The binary experiences × items matrix, by column.
+    count_rows, weight_rows : Compressed
+        ``c_ij`` (whole counts) and ``w_ij`` (fractional or whole), by row, zero diagonal.
+        They hold the same entries in the same order: a pair that co-occurs gets a
+        positive weight (``1/(n-1)`` per experience of ``n >= 2`` items).
     """
 
     items: tuple[str, ...]
-    incidence: sp.csc_matrix
     total: int
     occurrences: np.ndarray
-    counts: sp.csr_matrix
-    weights: sp.csr_matrix
     strength: np.ndarray
+    incidence_columns: Compressed
+    count_rows: Compressed
+    weight_rows: Compressed
+
+    @cached_property
+    def incidence(self) -> sp.csc_matrix:
+        """Binary experiences × items matrix (SciPy)."""
+        return self.incidence_columns.scipy()
+
+    @cached_property
+    def counts(self) -> sp.csr_matrix:
+        """``c_ij`` (SciPy)."""
+        return self.count_rows.scipy()
+
+    @cached_property
+    def weights(self) -> sp.csr_matrix:
+        """``w_ij`` (SciPy)."""
+        return self.weight_rows.scipy()
+
+    def __getstate__(self) -> dict:
+        # the SciPy views are rebuilt on demand, never pickled
+        return {k: v for k, v in self.__dict__.items() if k not in ("incidence", "counts", "weights")}
 
 
 def cooccurrence(corpus: Corpus, *, level: int | str | None = None, fractional: bool = False) -> Cooccurrence:
@@ -80,6 +108,8 @@ def cooccurrence(corpus: Corpus, *, level: int | str | None = None, fractional: 
 
 
 def _build_cooccurrence(corpus: Corpus, level: int | None, fractional: bool) -> Cooccurrence:
+    import scipy.sparse as sp  # building needs sparse algebra; reading a saved one does not
+
     items, x = issue_incidence(corpus, level)
     xr = x.tocsr()
     per_experience = np.diff(xr.indptr)
@@ -97,14 +127,18 @@ def _build_cooccurrence(corpus: Corpus, level: int | None, fractional: bool) -> 
     else:
         weights = counts
     strength = np.asarray(weights.sum(axis=1)).ravel()
+    count_rows, weight_rows = Compressed.of(counts), Compressed.of(weights)
+    if not (np.array_equal(count_rows.indptr, weight_rows.indptr)
+            and np.array_equal(count_rows.indices, weight_rows.indices)):  # pragma: no cover - see the docstring
+        raise AssertionError("co-occurrence weights and counts hold different pairs")
     return Cooccurrence(
         items=items,
-        incidence=x,
         total=int(np.count_nonzero(per_experience)),
         occurrences=occurrences,
-        counts=counts,
-        weights=weights,
         strength=strength,
+        incidence_columns=Compressed.of(x, by="column"),
+        count_rows=count_rows,
+        weight_rows=weight_rows,
     )
 
 

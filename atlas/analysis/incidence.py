@@ -9,14 +9,18 @@ actor) and its columns follow sorted IRIs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from atlas.analysis.compressed import Compressed
 from atlas.analysis.lattice import parse_level, roll_up
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 def issue_incidence(corpus: Corpus, level: int | str | None = None) -> tuple[tuple[str, ...], sp.csc_matrix]:
@@ -54,6 +58,8 @@ def issue_incidence(corpus: Corpus, level: int | str | None = None) -> tuple[tup
 
 
 def _build_issue_incidence(corpus: Corpus, level: int | None) -> tuple[tuple[str, ...], sp.csc_matrix]:
+    import scipy.sparse as sp  # building needs sparse algebra
+
     base = corpus.incidence.tocsr(copy=True)
     base.sum_duplicates()
     base.data = np.ones_like(base.data, dtype=np.float64)
@@ -77,19 +83,61 @@ def _build_issue_incidence(corpus: Corpus, level: int | None) -> tuple[tuple[str
     return items, rolled
 
 
-def _incidence_from_mapping(
-    experiences: tuple[str, ...], mapping: Mapping[str, tuple[str, ...]]
-) -> tuple[tuple[str, ...], sp.csc_matrix]:
+def _columns_from_mapping(experiences: tuple[str, ...], mapping: Mapping[str, tuple[str, ...]]) -> tuple[
+        tuple[str, ...], Compressed]:
     lists = [mapping.get(e, ()) for e in experiences]
     flat = [x for targets in lists for x in targets]
     items = tuple(sorted(set(flat)))
     col = {x: j for j, x in enumerate(items)}
     rows = np.repeat(np.arange(len(experiences), dtype=np.int64), [len(t) for t in lists])
     cols = np.fromiter((col[x] for x in flat), dtype=np.int64, count=len(flat))
-    matrix = sp.csc_matrix((np.ones(len(flat)), (rows, cols)), shape=(len(experiences), len(items)))
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
+    matrix = Compressed.from_triplets(rows, cols, np.ones(len(flat)), (len(experiences), len(items)), by="column")
+    matrix.data[:] = 1.0  # an experience naming a record twice still counts once
     return items, matrix
+
+
+def _located(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    return {e: (t,) for e, t in corpus.experience_territory.items() if t}
+
+
+#: The record mappings of a corpus that give experiences × records matrices.
+_MAPPINGS: dict[str, Callable[[Corpus], Mapping[str, tuple[str, ...]]]] = {
+    "principle": lambda corpus: corpus.experience_principles,
+    "actor": lambda corpus: corpus.experience_actors,
+    "territory": _located,
+}
+
+
+def record_columns(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], Compressed]:
+    """Return the principles, actors or territories of ``corpus`` and which experiences have each.
+
+    Plain arrays by column (no SciPy), built once per corpus and store content.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    kind : str
+        ``"principle"`` (experiences illustrating it), ``"actor"`` (involving it) or
+        ``"territory"`` (located in it).
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a",), "e2": ("a",)}, experience_principles={"e2": ("p", "p")})
+    >>> items, m = record_columns(c, "principle")
+    >>> items, m.line(0)[0].tolist()
+    (('p',), [1])
+    """
+    return memoised(corpus, (kind, "columns"), lambda: _columns_from_mapping(corpus.experiences,
+                                                                             _MAPPINGS[kind](corpus)))
+
+
+def _incidence(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], sp.csc_matrix]:
+    def build() -> tuple[tuple[str, ...], sp.csc_matrix]:
+        items, columns = record_columns(corpus, kind)
+        return items, columns.scipy()
+
+    return memoised(corpus, f"{kind}_incidence", build)
 
 
 def principle_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]:
@@ -103,9 +151,7 @@ def principle_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]
     >>> items, m.toarray().tolist()
     (('p',), [[0.0], [1.0]])
     """
-    return memoised(
-        corpus, "principle_incidence", lambda: _incidence_from_mapping(corpus.experiences, corpus.experience_principles)
-    )
+    return _incidence(corpus, "principle")
 
 
 def actor_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]:
@@ -119,9 +165,7 @@ def actor_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]:
     >>> items, m.toarray().tolist()
     (('x', 'y'), [[1.0, 1.0]])
     """
-    return memoised(
-        corpus, "actor_incidence", lambda: _incidence_from_mapping(corpus.experiences, corpus.experience_actors)
-    )
+    return _incidence(corpus, "actor")
 
 
 def territory_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]:
@@ -135,8 +179,4 @@ def territory_incidence(corpus: Corpus) -> tuple[tuple[str, ...], sp.csc_matrix]
     >>> items, m.toarray().tolist()
     (('t',), [[1.0], [1.0]])
     """
-    def build() -> tuple[tuple[str, ...], sp.csc_matrix]:
-        located = {e: (t,) for e, t in corpus.experience_territory.items() if t}
-        return _incidence_from_mapping(corpus.experiences, located)
-
-    return memoised(corpus, "territory_incidence", build)
+    return _incidence(corpus, "territory")

@@ -31,7 +31,6 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from atlas.analysis.memo import memoised
 from atlas.errors import NotFoundError
@@ -117,7 +116,8 @@ def lattice_of(corpus: Corpus) -> Lattice:
 
 
 def _build_lattice(corpus: Corpus) -> Lattice:
-    from scipy.sparse.csgraph import shortest_path  # 0.05 s to import: only when a lattice is built
+    import scipy.sparse as sp  # only when a lattice is built (a saved one needs no SciPy)
+    from scipy.sparse.csgraph import shortest_path
 
     names = set(corpus.issues) | set(corpus.families)
     for child, parents in corpus.broader.items():

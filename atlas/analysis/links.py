@@ -46,12 +46,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from atlas.analysis.cooccurrence import MEASURES, Cooccurrence, cooccurrence, score_pairs
 from atlas.analysis.lattice import lattice_of, node_positions, roll_up
 from atlas.analysis.significance import cooccurrence_p_values
-from atlas.analysis.sortedsets import sorted_intersection, sorted_unique
+from atlas.analysis.sortedsets import sorted_intersection
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
 
@@ -141,19 +140,11 @@ def items_of(corpus: Corpus, cooc: Cooccurrence, issue: str, level: int | str | 
 
 
 def _upper_pairs(cooc: Cooccurrence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    # Both matrices hold the same pairs (a pair co-occurs iff it gets a weight), so the
-    # upper triangles line up; sampling 125,000 values one by one would cost 50 ms.
-    counts = sp.triu(cooc.counts, k=1).tocsr()
-    weights = sp.triu(cooc.weights, k=1).tocsr()
-    counts.sort_indices()
-    weights.sort_indices()
+    counts, weights = cooc.count_rows, cooc.weight_rows
     rows = np.repeat(np.arange(counts.shape[0], dtype=np.int64), np.diff(counts.indptr))
-    cols = counts.indices.astype(np.int64)
-    if np.array_equal(counts.indptr, weights.indptr) and np.array_equal(counts.indices, weights.indices):
-        weight = weights.data.astype(np.float64)
-    else:  # pragma: no cover - only if a weight were exactly zero
-        weight = np.asarray(cooc.weights[rows, cols]).ravel()
-    return rows, cols, np.rint(counts.data).astype(np.int64), weight
+    upper = counts.indices > rows
+    weight = weights.data[upper]  # same entries as counts (see Cooccurrence)
+    return rows[upper], counts.indices[upper], np.rint(counts.data[upper]).astype(np.int64), weight
 
 
 def link_table(
@@ -187,18 +178,16 @@ def link_table(
     if issue is None:
         rows, cols, support, weight = _upper_pairs(cooc)
     else:
-        chosen = items_of(corpus, cooc, issue, level)
-        sub = cooc.counts[chosen].tocoo()
-        a = np.asarray(chosen, dtype=np.int64)[sub.row]
-        b = sub.col.astype(np.int64)
+        chosen = np.asarray(items_of(corpus, cooc, issue, level), dtype=np.int64)
+        which, b, count = cooc.count_rows.lines(chosen)
+        a = chosen[which]
         width = len(cooc.items)
-        codes = sorted_unique(np.minimum(a, b) * width + np.maximum(a, b))
-        rows, cols = codes // width, codes % width
-        if rows.size:
-            support = np.rint(np.asarray(cooc.counts[rows, cols]).ravel()).astype(np.int64)
-            weight = np.asarray(cooc.weights[rows, cols], dtype=np.float64).ravel()
-        else:
-            support, weight = np.zeros(0, np.int64), np.zeros(0)
+        codes = np.minimum(a, b) * width + np.maximum(a, b)
+        order = np.argsort(codes, kind="stable")
+        first = order[np.concatenate(([True], codes[order][1:] != codes[order][:-1]))] if len(order) else order
+        rows, cols = codes[first] // width, codes[first] % width
+        support = np.rint(count[first]).astype(np.int64)
+        weight = cooc.weight_rows.lines(chosen)[2][first]  # same entries as counts (see Cooccurrence)
     keep = support >= max(1, min_support)
     rows, cols, support, weight = rows[keep], cols[keep], support[keep], weight[keep]
     score = score_pairs(
@@ -267,7 +256,7 @@ def links_from_table(corpus: Corpus, table: LinkTable, positions: Iterable[int])
     lat = lattice_of(corpus)
     where = node_positions(lat, cooc.items)
     remote = lat.remoteness[where[rows], where[cols]]
-    x = cooc.incidence
+    x = cooc.incidence_columns
     links = []
     for n, pos in enumerate(positions):
         i, j = int(rows[n]), int(cols[n])

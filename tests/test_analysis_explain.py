@@ -166,3 +166,20 @@ def test_many_tied_paths_beyond_the_first_candidate_set(order):
     assert [p.nodes[1] for p in x.paths] == ["e000", "e001", "e002", "e003"]
     assert [p.cost for p in x.paths] == pytest.approx([2 * (LN(201) + LN(3))] * 4)
     assert len(x.shared_experiences) == 200
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pruned_python_searches_and_the_whole_graph_dijkstra_agree(seed, monkeypatch):
+    import atlas.analysis.explain as explain_module
+
+    rnd = random.Random(100 + seed)
+    issues = [f"i{n}" for n in range(12)]
+    records = {f"e{n:03d}": tuple(rnd.sample(issues, rnd.randint(1, 4))) for n in range(120)}
+    c = corpus_from_records(records, experience_territory={e: f"t{rnd.randrange(8)}" for e in records},
+                            experience_actors={e: (f"a{rnd.randrange(20)}",) for e in records})
+    graph = evidence_graph(c)
+    pairs = [(graph.index[x], graph.index[y]) for x, y in [("i0", "i5"), ("t1", "a3"), ("e007", "i11"), ("a0", "a1")]]
+    pruned = [_best_paths(graph, a, b, 5) for a, b in pairs]
+    monkeypatch.setattr(explain_module, "_SEARCH_BUDGET", 0)  # every search gives up at once: SciPy's Dijkstra
+    whole = [_best_paths(graph, a, b, 5) for a, b in pairs]
+    assert pruned == whole and all(len(p) == 5 for p in pruned)

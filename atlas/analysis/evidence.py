@@ -25,13 +25,18 @@ ends once and for each intermediate node twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from atlas.analysis.compressed import Compressed
 from atlas.analysis.incidence import actor_incidence, principle_incidence, territory_incidence
 from atlas.analysis.memo import memoised
 from atlas.model import Corpus
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 #: Kinds of nodes, in the order that settles an IRI claimed by two kinds.
 NODE_KINDS: tuple[str, ...] = ("experience", "issue", "family", "principle", "territory", "actor")
@@ -69,16 +74,25 @@ class EvidenceGraph:
     index : dict of str to int
     kinds : tuple of str
         Kind of each node (see :data:`NODE_KINDS`).
-    matrix : scipy.sparse.csr_matrix
-        Symmetric; entry ``(u, v)`` is the weight of edge ``u–v``.
+    edges : Compressed
+        Symmetric, by row; entry ``(u, v)`` is the weight of edge ``u–v``
+        (plain arrays: a saved graph loads without SciPy).
     degree : numpy.ndarray
     """
 
     nodes: tuple[str, ...]
     index: dict[str, int]
     kinds: tuple[str, ...]
-    matrix: sp.csr_matrix
+    edges: Compressed
     degree: np.ndarray
+
+    @cached_property
+    def matrix(self) -> sp.csr_matrix:
+        """``edges`` as a SciPy matrix."""
+        return self.edges.scipy()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "matrix"}
 
 
 def node_kinds(corpus: Corpus) -> dict[str, str]:
@@ -145,6 +159,8 @@ def evidence_graph(corpus: Corpus) -> EvidenceGraph:
 
 
 def _build(corpus: Corpus) -> EvidenceGraph:
+    import scipy.sparse as sp  # building merges duplicate edges with sparse algebra
+
     kinds = node_kinds(corpus)
     nodes = tuple(kinds)
     index = {n: i for i, n in enumerate(nodes)}
@@ -190,6 +206,5 @@ def _build(corpus: Corpus) -> EvidenceGraph:
     weight = cost[edges[:, 0]] + cost[edges[:, 1]]
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
-    matrix = sp.csr_matrix((np.concatenate([weight, weight]), (rows, cols)), shape=(size, size))
-    matrix.sort_indices()
-    return EvidenceGraph(nodes=nodes, index=index, kinds=tuple(kinds[n] for n in nodes), matrix=matrix, degree=degree)
+    edges = Compressed.from_triplets(rows, cols, np.concatenate([weight, weight]), (size, size))
+    return EvidenceGraph(nodes=nodes, index=index, kinds=tuple(kinds[n] for n in nodes), edges=edges, degree=degree)

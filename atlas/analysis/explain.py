@@ -24,16 +24,18 @@ IRI), deterministically.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
+from atlas.analysis.cooccurrence import cooccurrence
 from atlas.analysis.evidence import KIND_NAMES, PREDICATES, EvidenceGraph, evidence_graph
-from atlas.analysis.incidence import actor_incidence, issue_incidence, principle_incidence, territory_incidence
+from atlas.analysis.incidence import record_columns, record_rows
 from atlas.analysis.lattice import lattice_of
-from atlas.analysis.paths import simple_paths
+from atlas.analysis.paths import SearchTooLarge, bounded_distances, shortest_distance, simple_paths
 from atlas.analysis.sortedsets import sorted_intersection, sorted_unique
 from atlas.errors import NotFoundError
 from atlas.model import Corpus
@@ -42,6 +44,10 @@ from atlas.model import Corpus
 _TIE = 1e-9
 # How many tied paths beyond k are gathered before ordering ties by IRI.
 _TIE_CAP = 32
+# Edges the pure-Python searches may relax before one Dijkstra in C (SciPy) over the whole graph.
+_SEARCH_BUDGET = 200_000
+# First excess of the path cost bound over the distance (doubled until k paths fit).
+_SLACK = 0.05
 
 
 @dataclass(frozen=True)
@@ -127,16 +133,13 @@ def _experience_rows(corpus: Corpus, iri: str) -> np.ndarray:
             lat = lattice_of(corpus)
             here = lat.index[iri]
             wanted |= {lat.nodes[n] for n in range(len(lat.nodes)) if here in lat.ancestors[n]}
-        items, matrix = issue_incidence(corpus)
-        cols = [j for j, i in enumerate(items) if i in wanted]
-        rows = sorted_unique(matrix[:, cols].tocoo().row) if cols else np.zeros(0, np.int64)
-        return rows.astype(np.int64)
-    lookup = {"principle": principle_incidence, "territory": territory_incidence, "actor": actor_incidence}[kind]
-    items, matrix = lookup(corpus)
+        cooc = cooccurrence(corpus)
+        cols = [j for j, i in enumerate(cooc.items) if i in wanted]
+        return sorted_unique(cooc.incidence_columns.lines(cols)[1]) if cols else np.zeros(0, np.int64)
+    items, columns = record_columns(corpus, kind)
     if iri not in items:
         return np.zeros(0, np.int64)
-    j = items.index(iri)
-    return np.sort(matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]]).astype(np.int64)
+    return columns.line(items.index(iri))[0].astype(np.int64)
 
 
 def _kind(graph: EvidenceGraph, iri: str) -> str:
@@ -146,10 +149,11 @@ def _kind(graph: EvidenceGraph, iri: str) -> str:
         raise NotFoundError(f"{iri!r} is not an issue, experience, principle, territory or actor") from None
 
 
-def _shared_records(items: tuple[str, ...], matrix, rows_a: np.ndarray, rows_b: np.ndarray, skip: set[str]) -> tuple:
-    count_a = np.asarray(matrix[rows_a].sum(axis=0)).ravel() if rows_a.size else np.zeros(len(items))
-    count_b = np.asarray(matrix[rows_b].sum(axis=0)).ravel() if rows_b.size else np.zeros(len(items))
-    both = [j for j in np.flatnonzero((count_a > 0) & (count_b > 0)) if items[j] not in skip]
+def _shared_records(corpus: Corpus, kind: str, rows_a: np.ndarray, rows_b: np.ndarray, skip: set[str]) -> tuple:
+    items, by_row = record_rows(corpus, kind)
+    count_a = np.bincount(by_row.lines(rows_a)[1], minlength=len(items))
+    count_b = np.bincount(by_row.lines(rows_b)[1], minlength=len(items))
+    both = [j for j in np.flatnonzero((count_a > 0) & (count_b > 0)).tolist() if items[j] not in skip]
     both.sort(key=lambda j: (-min(count_a[j], count_b[j]), items[j]))
     return tuple(SharedRecord(items[j], int(count_a[j]), int(count_b[j])) for j in both)
 
@@ -178,12 +182,15 @@ def _step(corpus: Corpus, graph: EvidenceGraph, u: int, v: int) -> Step:
 
 
 def _yen(graph: EvidenceGraph, subset: np.ndarray, a: int, b: int, k: int) -> list[tuple[float, tuple[int, ...]]]:
-    subset = np.sort(subset)
-    sub = graph.matrix[subset][:, subset].tocoo()
+    subset = np.sort(np.asarray(subset, dtype=np.int64))
+    which, neighbours, weights = graph.edges.lines(subset)
+    at = np.minimum(np.searchsorted(subset, neighbours), len(subset) - 1)
+    inside = subset[at] == neighbours
     adjacency: dict[int, dict[int, float]] = {int(n): {} for n in subset.tolist()}
-    for r, c, w in zip(subset[sub.row].tolist(), subset[sub.col].tolist(), sub.data.tolist(), strict=True):
-        if r != c:
-            adjacency[r][c] = w
+    for u, v, w in zip(subset[which[inside]].tolist(), neighbours[inside].tolist(), weights[inside].tolist(),
+                       strict=True):
+        if u != v:
+            adjacency[u][v] = w
     found: list[tuple[float, tuple[int, ...]]] = []
     for cost, path in islice(simple_paths(adjacency, a, b), k + _TIE_CAP):
         if len(found) >= k and cost > found[k - 1][0] * (1 + _TIE) + _TIE:
@@ -192,15 +199,16 @@ def _yen(graph: EvidenceGraph, subset: np.ndarray, a: int, b: int, k: int) -> li
     return found
 
 
-def _best_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[float, tuple[int, ...]]]:
-    dist = dijkstra(graph.matrix, directed=True, indices=[a, b])
-    through = dist[0] + dist[1]
-    reachable = np.flatnonzero(np.isfinite(through))
-    if not np.isfinite(through[a]) or k < 1:
-        return []
+def _paths_through(graph: EvidenceGraph, a: int, b: int, k: int, nodes: np.ndarray, through: np.ndarray,
+                   limit: float) -> list[tuple[float, tuple[int, ...]]] | None:
+    """The k cheapest paths, from ``through`` (``d(a, v) + d(v, b)`` of ``nodes``), exact up to ``limit``.
+
+    Returns None when the answer needs nodes whose cost exceeds ``limit``.
+    """
     # By cost through the node, the two ends first among equals (they lie on every path).
-    not_end = (reachable != a) & (reachable != b)
-    order = reachable[np.lexsort((reachable, not_end, through[reachable]))]
+    not_end = (nodes != a) & (nodes != b)
+    ranked = np.lexsort((nodes, not_end, through))
+    order, order_cost = nodes[ranked], through[ranked]
     size = min(order.size, 64 + 16 * k)
     while True:
         found = _yen(graph, order[:size], a, b, k)
@@ -209,11 +217,72 @@ def _best_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[floa
         size = min(order.size, size * 4)
     if len(found) >= k:
         bound = found[k - 1][0] * (1 + _TIE) + _TIE
-        within = reachable[through[reachable] <= bound]
+        if bound > limit:
+            return None
+        within = order[order_cost <= bound]
         if within.size > size or not np.isin(within, order[:size]).all():
             found = _yen(graph, within, a, b, k)
+    elif limit != math.inf:
+        return None  # fewer than k paths inside the limit; there may be more beyond it
     found.sort(key=lambda t: (round(t[0], 9), tuple(graph.nodes[n] for n in t[1])))
     return found[:k]
+
+
+def _pruned_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[float, tuple[int, ...]]]:
+    """:func:`_paths_through` on the nodes of cost at most ``C``, found by pruned Dijkstra searches.
+
+    Every node with ``d(a, v) + d(v, b) <= C`` lies within ``C/2`` of one end. With
+    ``h(v) = min(d(a, v), C/2)`` (exact inside the ball of radius ``C/2`` around
+    ``a``, a consistent lower bound of ``d(a, v)``), the search from ``b`` that keeps
+    ``d(b, v) + h(v) <= C`` gives the exact ``d(b, v)`` of all of them, and
+    symmetrically from ``a``. ``C`` starts just above the distance from ``a`` to
+    ``b`` (bidirectional Dijkstra), and its excess doubles until the k-th path fits.
+    """
+    e = graph.edges
+    budget = [_SEARCH_BUDGET]
+
+    def search(source: int, keep: Callable[[int, float], bool]) -> tuple[dict[int, float], bool]:
+        return bounded_distances(e.indptr, e.indices, e.data, source, keep, budget)
+
+    def within(radius: float) -> Callable[[int, float], bool]:
+        return lambda v, d: d <= radius
+
+    def towards(ball: dict[int, float], half: float, cost: float) -> Callable[[int, float], bool]:
+        return lambda v, d: d + min(ball.get(v, half), half) <= cost
+
+    distance = shortest_distance(e.indptr, e.indices, e.data, a, b, budget)
+    if distance == math.inf:
+        return []  # a and b lie in different components
+    slack = _SLACK
+    while True:
+        cost = distance * (1 + slack) + _TIE
+        half = cost / 2
+        ball_a, _ = search(a, within(half))
+        ball_b, _ = search(b, within(half))
+        from_b, done_b = search(b, towards(ball_a, half, cost))
+        from_a, done_a = search(a, towards(ball_b, half, cost))
+        nodes = np.array(sorted(v for v in from_a if v in from_b and from_a[v] + from_b[v] <= cost), dtype=np.int64)
+        through = np.array([from_a[v] + from_b[v] for v in nodes.tolist()])
+        found = _paths_through(graph, a, b, k, nodes, through, math.inf if done_a and done_b else cost)
+        if found is not None:
+            return found
+        slack *= 2
+
+
+def _best_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[float, tuple[int, ...]]]:
+    if k < 1:
+        return []
+    try:
+        return _pruned_paths(graph, a, b, k)
+    except SearchTooLarge:  # a hub-heavy neighbourhood: one Dijkstra in C over the whole graph
+        from scipy.sparse.csgraph import dijkstra
+
+        dist = dijkstra(graph.matrix, directed=True, indices=[a, b])
+        through = dist[0] + dist[1]
+        reachable = np.flatnonzero(np.isfinite(through))
+        if not np.isfinite(through[a]):
+            return []
+        return _paths_through(graph, a, b, k, reachable.astype(np.int64), through[reachable], math.inf)
 
 
 def explain(corpus: Corpus, source: str, target: str, *, k: int = 5) -> Explanation:
@@ -272,8 +341,8 @@ def explain(corpus: Corpus, source: str, target: str, *, k: int = 5) -> Explanat
         for r in shared.tolist()
     )
     skip = {source, target}
-    principles = _shared_records(*principle_incidence(corpus), rows_a, rows_b, skip)
-    actors = _shared_records(*actor_incidence(corpus), rows_a, rows_b, skip)
+    principles = _shared_records(corpus, "principle", rows_a, rows_b, skip)
+    actors = _shared_records(corpus, "actor", rows_a, rows_b, skip)
     a, b = graph.index[source], graph.index[target]
     paths = tuple(
         EvidencePath(

@@ -132,6 +132,25 @@ def record_columns(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], Compress
                                                                              _MAPPINGS[kind](corpus)))
 
 
+def record_rows(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], Compressed]:
+    """Return what :func:`record_columns` returns, by row: the records of each experience.
+
+    Examples
+    --------
+    >>> from atlas.model import corpus_from_records
+    >>> c = corpus_from_records({"e1": ("a",), "e2": ("a",)}, experience_actors={"e2": ("x", "y")})
+    >>> items, m = record_rows(c, "actor")
+    >>> items, m.line(1)[0].tolist(), m.line(0)[0].tolist()
+    (('x', 'y'), [0, 1], [])
+    """
+    def build() -> tuple[tuple[str, ...], Compressed]:
+        items, columns = record_columns(corpus, kind)
+        cols = np.repeat(np.arange(columns.shape[1]), np.diff(columns.indptr))
+        return items, Compressed.from_triplets(columns.indices, cols, columns.data, columns.shape)
+
+    return memoised(corpus, (kind, "rows"), build)
+
+
 def _incidence(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], sp.csc_matrix]:
     def build() -> tuple[tuple[str, ...], sp.csc_matrix]:
         items, columns = record_columns(corpus, kind)

@@ -251,3 +251,16 @@ def test_p_values_match_scipy(total, data):
     k = data.draw(st.integers(0, min(big_k, n) + 1))
     ours = cooccurrence_p_values([k], total, [big_k], [n])[0]
     assert ours == pytest.approx(hypergeom.sf(k - 1, total, big_k, n), rel=1e-7, abs=1e-12)
+
+
+def test_poisson_upper_tail_is_scipys_pdtrc():
+    from scipy.special import pdtrc
+
+    from atlas.analysis.significance import poisson_upper_tail
+
+    rng = np.random.default_rng(3)
+    k = rng.integers(1, 60, 2000)  # pdtrc(-1, m) is nan where P(X >= 0) = 1
+    mean = rng.uniform(0.01, 40, 2000)
+    ours, theirs = poisson_upper_tail(k, mean), pdtrc(k - 1, mean)
+    assert np.allclose(ours, theirs, rtol=1e-9, atol=1e-300)
+    assert poisson_upper_tail([0, 3, 0], [0.0, 0.0, 2.5]).tolist() == [1.0, 0.0, 1.0]

@@ -42,8 +42,8 @@ class Cooccurrence:
         ``n_i`` for each item.
     strength : numpy.ndarray
         ``k_i``, row sums of ``weights``.
-    incidence_columns : Compressed
-        The binary experiences × items matrix, by column.
+    incidence_columns, incidence_rows : Compressed
+        The binary experiences × items matrix, by column and by row.
     count_rows, weight_rows : Compressed
         ``c_ij`` (whole counts) and ``w_ij`` (fractional or whole), by row, zero diagonal.
         They hold the same entries in the same order: a pair that co-occurs gets a
@@ -55,6 +55,7 @@ class Cooccurrence:
     occurrences: np.ndarray
     strength: np.ndarray
     incidence_columns: Compressed
+    incidence_rows: Compressed
     count_rows: Compressed
     weight_rows: Compressed
 
@@ -137,6 +138,7 @@ def _build_cooccurrence(corpus: Corpus, level: int | None, fractional: bool) -> 
         occurrences=occurrences,
         strength=strength,
         incidence_columns=Compressed.of(x, by="column"),
+        incidence_rows=Compressed.of(x, by="row"),
         count_rows=count_rows,
         weight_rows=weight_rows,
     )

@@ -33,13 +33,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import pdtrc
 
+from atlas.analysis.compressed import Compressed
 from atlas.analysis.cooccurrence import cooccurrence, score_pairs
-from atlas.analysis.incidence import actor_incidence, principle_incidence
+from atlas.analysis.incidence import record_columns
 from atlas.analysis.links import items_of
 from atlas.analysis.memo import memoised
+from atlas.analysis.significance import poisson_upper_tail
 from atlas.model import Corpus
 
 HIDDEN_MEASURES: tuple[str, ...] = ("npmi", "jaccard", "cosine")
@@ -101,31 +101,64 @@ class HiddenLink:
 class _Bridges:
     names: tuple[str, ...]
     kinds: tuple[str, ...]
-    incidence: sp.csc_matrix  # experiences × bridges, rows of experiences without issue emptied
+    columns: Compressed  # experiences × bridges, by column; experiences without issue left out
+    rows: Compressed  # the same, by row
     occurrences: np.ndarray  # n_B
     issues: int  # how many bridges are issues (the first block, in item order)
 
 
 def _bridge_incidence(corpus: Corpus, level: int | str | None, kinds: tuple[str, ...]) -> _Bridges:
     cooc = cooccurrence(corpus, level=level)
-    x = cooc.incidence
-    per_experience = np.diff(x.tocsr().indptr)
-    blocks, names, block_kinds = [], [], []
+    x = cooc.incidence_columns
+    has_issue = np.zeros(x.shape[0], dtype=bool)  # an experience without issue cannot bridge issues
+    has_issue[x.indices] = True
+    rows, cols, names, block_kinds = [], [], [], []
     for kind in kinds:
-        if kind == "issue":
-            items, m = cooc.items, x
-        elif kind == "principle":
-            items, m = principle_incidence(corpus)
-        else:
-            items, m = actor_incidence(corpus)
-        blocks.append(m)
+        items, m = (cooc.items, x) if kind == "issue" else record_columns(corpus, kind)
+        rows.append(m.indices)
+        cols.append(len(names) + np.repeat(np.arange(m.shape[1]), np.diff(m.indptr)))
         names.extend(items)
         block_kinds.extend([kind] * len(items))
-    y = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((x.shape[0], 0))
-    if (per_experience == 0).any():  # an experience without issue cannot bridge issues
-        y = (sp.diags((per_experience > 0).astype(np.float64)) @ y).tocsc()
-    occurrences = np.asarray(y.sum(axis=0)).ravel()
-    return _Bridges(tuple(names), tuple(block_kinds), y, occurrences, len(cooc.items) if "issue" in kinds else 0)
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    keep = has_issue[r]
+    shape = (x.shape[0], len(names))
+    by_column = Compressed.from_triplets(r[keep], c[keep], np.ones(int(keep.sum())), shape, by="column")
+    return _Bridges(tuple(names), tuple(block_kinds), by_column,
+                    Compressed.from_triplets(r[keep], c[keep], np.ones(int(keep.sum())), shape),
+                    np.diff(by_column.indptr).astype(np.float64), len(cooc.items) if "issue" in kinds else 0)
+
+
+def _pair_counts(br: _Bridges, cooc, bridges: np.ndarray | None, items: np.ndarray | None):
+    """``c_BY`` of the chosen bridges and items (``None``: all), as (bridge position, item position, count).
+
+    Goes through the experiences of whichever side has fewer, then the other
+    side's entries of those experiences; counts by sorting the pair codes.
+    """
+    b_sel = np.arange(len(br.names)) if bridges is None else np.asarray(bridges, dtype=np.int64)
+    i_sel = np.arange(len(cooc.items)) if items is None else np.asarray(items, dtype=np.int64)
+    width = max(len(i_sel), 1)
+    x_cols, x_rows = cooc.incidence_columns, cooc.incidence_rows
+    via_items = np.diff(x_cols.indptr)[i_sel].sum() <= np.diff(br.columns.indptr)[b_sel].sum()
+    if via_items:
+        which_i, experiences, _ = x_cols.lines(i_sel)
+        which, b_glob, _ = br.rows.lines(experiences)
+        local_b = np.full(len(br.names), -1, dtype=np.int64)
+        local_b[b_sel] = np.arange(len(b_sel))
+        pos_b, pos_i = local_b[b_glob], which_i[which]
+    else:
+        which_b, experiences, _ = br.columns.lines(b_sel)
+        which, i_glob, _ = x_rows.lines(experiences)
+        local_i = np.full(len(cooc.items), -1, dtype=np.int64)
+        local_i[i_sel] = np.arange(len(i_sel))
+        pos_b, pos_i = which_b[which], local_i[i_glob]
+    keep = (pos_b >= 0) & (pos_i >= 0)
+    codes = np.sort(pos_b[keep] * width + pos_i[keep])
+    if not len(codes):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    counts = np.diff(np.append(starts, len(codes))).astype(np.float64)
+    return codes[starts] // width, codes[starts] % width, counts
 
 
 def _weigh(
@@ -136,31 +169,41 @@ def _weigh(
     measure: str,
     min_support: int,
     max_p_value: float,
-) -> sp.csr_matrix:
+) -> Compressed:
     """Return the weights ``w_BY`` of the chosen bridges (rows) and items (columns); ``None`` means all."""
-    y = br.incidence if bridges is None else br.incidence[:, bridges]
-    x = cooc.incidence if items is None else cooc.incidence[:, items]
-    counts = (y.T @ x).tocoo()
-    keep = counts.data >= max(1, min_support)
-    rows, cols, c = counts.row[keep], counts.col[keep], counts.data[keep]
-    b_of = rows if bridges is None else bridges[rows]
-    y_of = cols if items is None else items[cols]
+    rows, cols, c = _pair_counts(br, cooc, bridges, items)
+    keep = c >= max(1, min_support)
+    rows, cols, c = rows[keep], cols[keep], c[keep]
+    b_of = rows if bridges is None else np.asarray(bridges)[rows]
+    y_of = cols if items is None else np.asarray(items)[cols]
     mine = (b_of < br.issues) & (b_of == y_of)  # an issue is not its own bridge
     rows, cols, c, b_of, y_of = rows[~mine], cols[~mine], c[~mine], b_of[~mine], y_of[~mine]
     n_b, n_y = br.occurrences[b_of], cooc.occurrences[y_of]
     w = score_pairs(measure, c, c, n_b, n_y, c, c, cooc.total, 1.0)
     expected = n_b * n_y / max(cooc.total, 1)
-    positive = (w > 0) & (pdtrc(c - 1, expected) <= max_p_value)
-    shape = (y.shape[1], x.shape[1])
-    weights = sp.csr_matrix((w[positive], (rows[positive], cols[positive])), shape=shape)
-    weights.sort_indices()
-    return weights
+    positive = (w > 0) & (poisson_upper_tail(c, expected) <= max_p_value)
+    shape = (len(br.names) if bridges is None else len(bridges), len(cooc.items) if items is None else len(items))
+    return Compressed.from_triplets(rows[positive], cols[positive], w[positive], shape)
 
 
-def _scores(w_ab: np.ndarray, rows: sp.csr_matrix, size: int) -> np.ndarray:
+def _scores(w_ab: np.ndarray, rows: Compressed, size: int) -> np.ndarray:
     """Return ``Σ_B min(w_aB, w_BC)`` for every item C, ``rows`` holding ``w_BC`` for the bridges of ``w_ab``."""
-    sub = rows.tocoo()
-    return np.bincount(sub.col, weights=np.minimum(sub.data, w_ab[sub.row]), minlength=size)
+    bridge = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    return np.bincount(rows.indices, weights=np.minimum(rows.data, w_ab[bridge]), minlength=size)
+
+
+def _by_column(rows: Compressed) -> Compressed:
+    """The same matrix by column."""
+    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    return Compressed.from_triplets(row_of, rows.indices, rows.data, rows.shape, by="column")
+
+
+def _column(rows: Compressed, c: int) -> np.ndarray:
+    """Column ``c`` of ``rows`` as a dense vector."""
+    out = np.zeros(rows.shape[0])
+    hit = rows.indices == c
+    out[np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[hit]] = rows.data[hit]
+    return out
 
 
 def _bridges_of(br: _Bridges, bridges: np.ndarray, w_ab: np.ndarray, w_bc: np.ndarray, limit: int) -> tuple:
@@ -256,25 +299,26 @@ def hidden_links(
     if issue is None:
         key = ("bridge_weights", str(level), measure, max(1, min_support), float(max_p_value), kinds)
         by_row = memoised(corpus, key, lambda: _weigh(br, cooc, None, None, measure, min_support, max_p_value))
-        everything = memoised(corpus, (*key, "by column"), by_row.tocsc)
-    counts = cooc.counts.tocsr()
+        everything = memoised(corpus, (*key, "by column"), lambda: _by_column(by_row))
+    counts = cooc.count_rows
     sources = items_of(corpus, cooc, issue, level) if issue is not None else range(size)
     found: list[tuple[float, int, int]] = []
-    kept: dict[int, tuple[np.ndarray, np.ndarray, sp.csr_matrix]] = {}
+    kept: dict[int, tuple[np.ndarray, np.ndarray, Compressed]] = {}
     for a in sources:
         if everything is not None:
-            span = slice(everything.indptr[a], everything.indptr[a + 1])
-            bridges, w_ab = everything.indices[span], everything.data[span]
-            rows = by_row[bridges]
+            bridges, w_ab = everything.line(a)
+            which, targets, weights = by_row.lines(bridges)
+            rows = Compressed.from_triplets(which, targets, weights, (len(bridges), size))
         else:
-            column = _weigh(br, cooc, None, np.array([a]), measure, min_support, max_p_value).tocsc()
-            bridges, w_ab = column.indices, column.data
+            column = _weigh(br, cooc, None, np.array([a]), measure, min_support, max_p_value)
+            bridges = np.repeat(np.arange(column.shape[0]), np.diff(column.indptr))
+            w_ab = column.data
             rows = _weigh(br, cooc, bridges, None, measure, min_support, max_p_value)
         scores = _scores(w_ab, rows, size)
         kept[a] = (bridges, w_ab, rows)
         direct = np.zeros(size)
-        span = slice(counts.indptr[a], counts.indptr[a + 1])
-        direct[counts.indices[span]] = counts.data[span]
+        targets, shared = counts.line(a)
+        direct[targets] = shared
         ok = (scores > 0) & (direct <= max_support)
         ok[a] = False
         if issue is None:
@@ -286,15 +330,17 @@ def hidden_links(
     out = []
     for score, a, c in found:
         bridges, w_ab, rows = kept[a]
-        w_bc = np.asarray(rows[:, [c]].toarray()).ravel()
-        n_bridges, chosen = _bridges_of(br, bridges, w_ab, w_bc, max_bridges)
+        n_bridges, chosen = _bridges_of(br, bridges, w_ab, _column(rows, c), max_bridges)
+        targets, shared = counts.line(a)
+        at = int(np.searchsorted(targets, c))
+        support = round(float(shared[at])) if at < len(targets) and targets[at] == c else 0
         out.append(
             HiddenLink(
                 source=cooc.items[a],
                 target=cooc.items[c],
                 measure=measure,
                 score=score,
-                support=round(counts[a, c]),
+                support=support,
                 n_bridges=n_bridges,
                 bridges=chosen,
             )

@@ -104,3 +104,63 @@ def cooccurrence_p_values(k: ArrayLike, total: int, occurrences_i: ArrayLike, oc
             active = active[keep]
         out[idx] = np.clip(total_mass if upward else 1.0 - total_mass, 0.0, 1.0)
     return out
+
+
+def poisson_upper_tail(k: ArrayLike, mean: ArrayLike) -> np.ndarray:
+    """Return ``P(X >= k)`` for ``X ~ Poisson(mean)``, elementwise.
+
+    The same as ``scipy.special.pdtrc(k - 1, mean)``, summed like
+    :func:`cooccurrence_p_values`: from ``k`` upwards above the mode, else one
+    minus the terms from ``k - 1`` downwards, so that every term added is smaller
+    than the previous one.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Observed counts.
+    mean : array_like of float
+        Expected counts (``> 0``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> poisson_upper_tail([0, 1, 2], [1.0, 1.0, 1.0]).round(6).tolist()   # 1, 1 - 1/e, 1 - 2/e
+    [1.0, 0.632121, 0.264241]
+    """
+    k = np.atleast_1d(np.asarray(k, dtype=np.float64))
+    m = np.broadcast_to(np.asarray(mean, dtype=np.float64), k.shape)
+    out = np.ones(k.shape)
+    inside = k > 0
+    zero_mean = inside & (m <= 0)
+    out[zero_mean] = 0.0
+    inside &= m > 0
+    mode = np.floor(m)
+    for upward in (True, False):
+        idx = np.flatnonzero(inside & ((k > mode) if upward else (k <= mode)))
+        if not idx.size:
+            continue
+        kk, mm = k[idx], m[idx]
+        x = kk.copy() if upward else kk - 1
+        term = np.exp(-mm + x * np.log(mm) - _log_factorial(x))
+        total_mass = term.copy()
+        active = np.flatnonzero(x > 0) if not upward else np.arange(idx.size)
+        while active.size:
+            xa, ma = x[active], mm[active]
+            if upward:
+                ratio = ma / (xa + 1)
+                x[active] = xa + 1
+            else:
+                ratio = xa / ma
+                x[active] = xa - 1
+            term[active] *= ratio
+            total_mass[active] += term[active]
+            keep = term[active] > _TOLERANCE * total_mass[active]
+            if not upward:
+                keep &= x[active] > 0
+            active = active[keep]
+        out[idx] = np.clip(total_mass if upward else 1.0 - total_mass, 0.0, 1.0)
+    return out

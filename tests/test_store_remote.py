@@ -241,3 +241,21 @@ def test_timeout_on_a_remote_store(tmp_path):
         with pytest.raises(QueryTimeoutError, match=r"did not answer within 0\.5 s"):
             run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }", timeout=0.5)
         assert run_query(store, "ASK { ?s ?p ?o }").boolean is True
+
+
+def test_serialised_graphs_from_workers_load_the_same(tmp_path, embedded):
+    # what a parallel build hands over: N-Quads bytes per file, through both writers
+    graphs = {g: ox.serialize(list(embedded.quads(g)), format=ox.RdfFormat.N_QUADS) for g in embedded.graphs()}
+    local = open_store(memory=True)
+    with oxigraph_server(tmp_path / "db") as base:
+        store = remote(base)
+        for target in (local, store):
+            with target.transaction() as w:
+                for g, data in sorted(graphs.items()):
+                    w.replace_graph_nquads(g, data)
+        for query in ("issue-pairs", "experiences-by-issue"):
+            text = get_query(query).text
+            bindings = parse_params(PARAMS.get(query, []))
+            expected = run_query(embedded, text, bindings=bindings)
+            assert run_query(local, text, bindings=bindings) == expected
+            assert run_query(store, text, bindings=bindings) == expected

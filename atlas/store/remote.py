@@ -393,6 +393,10 @@ class RemoteWriter:
         """Replace the content of a named graph."""
         self._store.replace_graph(iri, quads)
 
+    def replace_graph_nquads(self, iri: str, nquads: bytes) -> None:
+        """Replace the content of a named graph by N-Quads."""
+        self._store.replace_graph(iri, ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+
     def remove_graph(self, iri: str) -> None:
         """Remove a named graph."""
         self._store.remove_graph(iri)

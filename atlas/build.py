@@ -7,6 +7,7 @@ into the store, in one transaction. A build with any problem writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,7 +77,8 @@ class BuildReport:
     shacl_skipped: int = 0
 
 
-def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str = "auto") -> LoadResult:
+def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str = "auto",
+               on_parsed: Callable[[list[SourceFile]], None] | None = None) -> LoadResult:
     """Read and check an atlas directory.
 
     Parameters
@@ -91,6 +93,9 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         Validate the new quads against the SHACL shapes: ``on`` always, ``off``
         never (the field checks still run), ``auto`` for RDF sources always and
         for the others when at most :data:`SHACL_AUTO_LIMIT` statements are new.
+    on_parsed : callable, optional
+        Called with each chunk of experience files parsed by worker processes
+        (large atlases only), as it arrives; the result still lists them all.
 
     Returns
     -------
@@ -152,7 +157,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     if experiences:
         from atlas.load.pool import read_experiences
 
-        for rel, src in read_experiences(data_dir, sorted(experiences), config, index).items():
+        for rel, src in read_experiences(data_dir, sorted(experiences), config, index, on_parsed=on_parsed).items():
             result.sources[rel] = src
             problems.extend(src.problems)
     problems.extend(_dangling_references(data_dir, config, index, result, prev_files))
@@ -242,18 +247,41 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
         Listing every problem of every file; the store is left as it was.
     """
     previous = dict(store.manifest) if store.manifest else None
-    result = load_atlas(data_dir, previous, shacl=shacl)
-    check(result)
-    if on_loaded is not None:
-        on_loaded(result)
-    manifest = manifest_of(result, previous)
-    changed = bool(result.sources or result.removed) or previous is None
-    if changed:
-        with store.transaction() as w:
+    with contextlib.ExitStack() as stack:
+        writers: list = []
+        streamed: set[str] = set()
+
+        def writer():
+            if not writers:
+                writers.append(stack.enter_context(store.transaction()))
+            return writers[0]
+
+        on_parsed = None
+        if getattr(store, "staged", False):
+            base = read_config_file(Path(data_dir)).base
+
+            def on_parsed(sources: list[SourceFile]) -> None:
+                # Load each chunk of experiences parsed by the workers while they parse the next
+                # ones: into the new generation, which a problem found later discards whole.
+                for src in sources:
+                    if src.nquads and not src.problems:
+                        writer().replace_graph_nquads(str(graph_iri(base, src.relpath)), src.nquads)
+                        streamed.add(src.relpath)
+
+        result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=on_parsed)
+        check(result)
+        if on_loaded is not None:
+            on_loaded(result)
+        manifest = manifest_of(result, previous)
+        changed = bool(result.sources or result.removed) or previous is None
+        if changed:
+            w = writer()
             prev_files = (previous or {}).get("files", {})
             for rel in result.removed:
                 w.remove_graph(prev_files[rel]["graph"])
             for rel, src in sorted(result.sources.items()):
+                if rel in streamed:
+                    continue
                 if src.nquads:  # parsed by a worker: kept serialised
                     w.replace_graph_nquads(str(graph_iri(result.config.base, rel)), src.nquads)
                 else:

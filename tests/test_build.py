@@ -135,3 +135,38 @@ def test_parallel_reading_gives_the_same_store_and_the_same_problems(monkeypatch
         build_atlas(mini_dir, open_store(memory=True))
     assert str(err.value) == ("experiences/grande-synthe-organic-canteens.md:6: unknown issue 'biodiversty' in "
                               "'issues' (did you mean 'biodiversity'?)")
+
+
+def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch, mini_dir, tmp_path):
+    """On disk, worker chunks are loaded as they arrive; a problem found later still writes nothing."""
+    import atlas.build
+    import atlas.load.pool
+    from atlas.render.export import generate_rdf
+
+    serial = open_store(memory=True)
+    build_atlas(mini_dir, serial)
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
+    chunks = []
+    real = atlas.load.pool.read_experiences
+
+    def spy(*args, on_parsed=None, **kwargs):
+        def seen(sources):
+            chunks.append([s.relpath for s in sources])
+            on_parsed(sources)
+        return real(*args, on_parsed=seen if on_parsed else None, **kwargs)
+
+    monkeypatch.setattr(atlas.load.pool, "read_experiences", spy)
+    location = tmp_path / "store"
+    disk = open_store(location, read_only=False, create=True)
+    build_atlas(mini_dir, disk)
+    assert chunks and sum(map(len, chunks)) == len(list((mini_dir / "experiences").glob("*.md")))
+    assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
+    before = os.readlink(location / "current")
+    for md in sorted((mini_dir / "experiences").glob("*.md"))[:-1]:  # every file changes; the last one breaks
+        md.write_text(md.read_text().replace("\n---\n", "\n---\nEdited.\n", 1))
+    last = sorted((mini_dir / "experiences").glob("*.md"))[-1]
+    last.write_text(last.read_text().replace("issues: [", "issues: [no-such-issue, ", 1))
+    with pytest.raises(DataError):
+        build_atlas(mini_dir, open_store(location, read_only=False))
+    assert os.readlink(location / "current") == before
+    assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")

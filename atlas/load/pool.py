@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -62,8 +63,14 @@ def _work(relpaths: list[str]) -> list[tuple]:
 
 
 def read_experiences(data_dir: Path, relpaths: list[str], config: AtlasConfig, index: Index,
-                     workers: int | None = None) -> dict[str, SourceFile]:
-    """Parse and check experience files in worker processes; return their :class:`SourceFile` s."""
+                     workers: int | None = None,
+                     on_parsed: Callable[[list[SourceFile]], None] | None = None) -> dict[str, SourceFile]:
+    """Parse and check experience files in worker processes; return their :class:`SourceFile` s.
+
+    ``on_parsed`` is called with each chunk of parsed files, in order, as soon as
+    it arrives: the caller can load it into a store while the workers parse the
+    next chunks.
+    """
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     chunk = max(50, len(relpaths) // (workers * 8) + 1)
     chunks = [relpaths[i: i + chunk] for i in range(0, len(relpaths), chunk)]
@@ -71,7 +78,9 @@ def read_experiences(data_dir: Path, relpaths: list[str], config: AtlasConfig, i
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init,
                              initargs=(data_dir, config, index)) as pool:
         for results in pool.map(_work, chunks):
-            for rel, sha, defined, refs, lines, problems, nquads in results:
-                src = SourceFile(rel, sha, defined=defined, refs=refs, lines=lines, problems=problems, nquads=nquads)
-                out[rel] = src
+            parsed = [SourceFile(rel, sha, defined=defined, refs=refs, lines=lines, problems=problems, nquads=nquads)
+                      for rel, sha, defined, refs, lines, problems, nquads in results]
+            out.update((src.relpath, src) for src in parsed)
+            if on_parsed is not None:
+                on_parsed(parsed)
     return out

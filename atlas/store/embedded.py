@@ -183,6 +183,11 @@ class EmbeddedStore(ManifestMixin):
         return self._hash
 
     @property
+    def staged(self) -> bool:
+        """Whether a transaction's writes stay invisible until it ends (on disk: a new generation)."""
+        return self.path is not None
+
+    @property
     def cache_dir(self) -> Path | None:
         """A directory for caches derived from the current content (``None`` in memory)."""
         if self.path is None or not (self.path / _CURRENT).exists():

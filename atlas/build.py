@@ -16,7 +16,6 @@ from pathlib import Path
 from atlas.errors import DataError, Problem, ValidationError
 from atlas.load.config import AtlasConfig
 from atlas.load.pool import PARALLEL_THRESHOLD, quick_slug
-from atlas.load.records import Ref
 from atlas.load.sources import (
     CONFIG_FILE,
     SourceFile,
@@ -310,4 +309,4 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
     )
 
 
-__all__ = ["BuildReport", "LoadResult", "Ref", "build_atlas", "check", "load_atlas"]
+__all__ = ["BuildReport", "LoadResult", "build_atlas", "check", "load_atlas"]

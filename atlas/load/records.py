@@ -38,6 +38,7 @@ GYEAR = _n(XSD.gYear)
 INTEGER = _n(XSD.integer)
 DECIMAL = _n(XSD.decimal)
 STRING = _n(XSD.string)
+_PREDICATES: dict[object, NamedNode] = {}
 
 #: YAML top-level keys and the record kind each holds.
 YAML_KINDS = {
@@ -108,16 +109,6 @@ class Record:
     line: int
     data: YMap
     body: Mapping[str, str] = field(default_factory=dict)  # narrative by language (experiences)
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference from a record to another, kept to re-check it in incremental builds."""
-
-    kinds: tuple[str, ...]
-    slug: str
-    line: int
-    field: str
 
 
 class Index:
@@ -203,7 +194,6 @@ class QuadWriter:
         self.graph = graph
         self.reader = FieldReader(path, config.languages)
         self.quads: list[Quad] = []
-        self.refs: list[Ref] = []
         self.lines: dict[str, int] = {}
 
     # -- primitives -------------------------------------------------------
@@ -211,7 +201,12 @@ class QuadWriter:
         return NamedNode(iri_text(self.config.base, kind, slug))
 
     def add(self, s: NamedNode, p: object, o: object) -> None:
-        self.quads.append(Quad(s, p if isinstance(p, NamedNode) else _n(p), o, self.graph))
+        if not isinstance(p, NamedNode):
+            node = _PREDICATES.get(p)
+            if node is None:  # predicates come from the vocabularies: a few dozen in all
+                node = _PREDICATES[p] = _n(p)
+            p = node
+        self.quads.append(Quad(s, p, o, self.graph))
 
     def text(self, s: NamedNode, p: object, values: Mapping[str, str] | None) -> None:
         for lang, value in sorted((values or {}).items()):
@@ -232,7 +227,6 @@ class QuadWriter:
         return out
 
     def ref(self, slug: str, line: int, key: str, kinds: tuple[str, ...]) -> NamedNode | None:
-        self.refs.append(Ref(kinds, slug, line, key))
         kind = self.index.find(kinds, slug)
         if kind is None:
             what = " or ".join(kinds)

@@ -19,7 +19,7 @@ from atlas.errors import DataError, Problem
 from atlas.load.config import AtlasConfig, config_quads, read_config
 from atlas.load.markdown import parse_experience
 from atlas.load.rdf import RDF_FORMATS, parse_rdf
-from atlas.load.records import Index, QuadWriter, Record, Ref, collect_records, record_of
+from atlas.load.records import Index, QuadWriter, Record, collect_records, record_of
 from atlas.load.yamlfile import parse_yaml
 from atlas.vocab import KINDS, graph_iri
 
@@ -41,7 +41,6 @@ class SourceFile:
     _quads: list[ox.Quad] = field(default_factory=list, repr=False)
     nquads: bytes = b""
     defined: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, slug, line)
-    refs: list[Ref] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # node IRI -> line, for SHACL reports
     problems: list[Problem] = field(default_factory=list)
     is_rdf: bool = False
@@ -208,7 +207,6 @@ def write_quads(src: SourceFile, config: AtlasConfig, index: Index) -> None:
     for rec in src.records:
         writer.write(rec)
     src.quads = writer.quads
-    src.refs = writer.refs
     src.lines = writer.lines
     src.problems.extend(writer.reader.problems)
 

@@ -128,8 +128,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
             problems.append(Problem(path, line_of(event), f"explicit tags are not allowed ({tag})"))
 
     scalar_event = yaml.ScalarEvent
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        # what yaml.parse() does, without a generator frame per event
+        while parser.check_event():
+            event = parser.get_event()
             if event.__class__ is scalar_event:  # most events: the fast path, inlined
                 line = event.start_mark.line + 1 + offset
                 if event.anchor is not None or event.tag is not None:
@@ -174,6 +177,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise DataError([Problem(path, line, f"invalid YAML: {exc.problem or exc}")]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(path, first_line, f"invalid YAML: {exc}")]) from None
+    finally:
+        parser.dispose()
     if problems:
         raise DataError(problems)
     return root

@@ -170,3 +170,30 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
         build_atlas(mini_dir, open_store(location, read_only=False))
     assert os.readlink(location / "current") == before
     assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
+
+
+def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
+    import pyoxigraph as ox
+
+    from atlas.store.embedded import Writer
+
+    monkeypatch.setattr(Writer, "BATCH", 1)  # every graph goes to a loader thread at once
+    g = "https://example.org/g/"
+
+    def nquads(n: int) -> bytes:
+        quad = ox.Quad(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"),
+                       ox.Literal(str(n)), ox.NamedNode(f"{g}{n}"))
+        return ox.serialize([quad], format=ox.RdfFormat.N_QUADS)
+
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    with store.transaction() as w:
+        for n in range(20):
+            w.replace_graph_nquads(f"{g}{n}", nquads(n))
+        w.manifest = {"content_hash": "one"}
+    assert len(open_store(tmp_path / "s")) == 20
+    before = os.readlink(tmp_path / "s" / "current")
+    with pytest.raises(RuntimeError), store.transaction() as w:
+        for n in range(20, 40):
+            w.replace_graph_nquads(f"{g}{n}", nquads(n))
+        raise RuntimeError("a problem found after some loads started")
+    assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20

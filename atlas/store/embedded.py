@@ -20,6 +20,7 @@ import fcntl
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,11 @@ def lexical(term: Any) -> str | None:
 class Writer:
     """Changes applied to a store inside :meth:`EmbeddedStore.transaction`.
 
-    Removals happen at once; additions are queued and loaded in one bulk load
-    when the transaction commits (one bulk load per file would write thousands
-    of small RocksDB tables).
+    Removals happen at once; additions are queued and loaded in bulk, by large
+    batches (one bulk load per file would write thousands of small RocksDB
+    tables). Serialised batches load in background threads, one per core
+    (Oxigraph's bulk loader releases the GIL and is single-threaded): the
+    caller goes on meanwhile, and :meth:`commit` waits for them all.
     """
 
     def __init__(self, store: ox.Store, manifest: dict):
@@ -53,6 +56,8 @@ class Writer:
         self._pending: list[ox.Quad] = []
         self._pending_nquads: list[bytes] = []
         self._pending_lines = 0
+        self._loaders: ThreadPoolExecutor | None = None
+        self._loading: list[Future] = []
         self.added = 0  # quads added in this transaction
         self.manifest = manifest
 
@@ -87,19 +92,44 @@ class Writer:
         self._pending_nquads.append(nquads)
         self._pending_lines += nquads.count(b"\n")
         if self._pending_lines >= self.BATCH:
-            self.commit()
+            self._load_in_background(1)
+
+    def _load_in_background(self, parts: int) -> None:
+        """Hand the queued N-Quads to the loader threads, in ``parts`` loads of whole files."""
+        if self._loaders is None:
+            self._loaders = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="atlas-load")
+        chunks, size = self._pending_nquads, -(-len(self._pending_nquads) // max(parts, 1))
+        for start in range(0, len(chunks), size):
+            # lenient: these bytes were written by Oxigraph's own serialiser from checked terms
+            self._loading.append(self._loaders.submit(self._store.bulk_load, b"".join(chunks[start:start + size]),
+                                                      format=ox.RdfFormat.N_QUADS, lenient=True))
+        self.added += self._pending_lines
+        self._pending_nquads, self._pending_lines = [], 0
+
+    def abandon(self) -> None:
+        """Drop what is queued and wait for the background loads already running."""
+        self._pending, self._pending_nquads, self._pending_lines = [], [], 0
+        if self._loaders is not None:
+            self._loaders.shutdown(wait=True, cancel_futures=True)
+            self._loaders = None
+        self._loading = []
 
     def commit(self) -> None:
-        """Load the queued quads."""
+        """Load the queued quads, and wait until every background load is done."""
         if self._pending:
             self._store.bulk_extend(self._pending)
             self.added += len(self._pending)
             self._pending = []
         if self._pending_nquads:
-            # lenient: these bytes were written by Oxigraph's own serialiser from checked terms
-            self._store.bulk_load(b"".join(self._pending_nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
-            self.added += self._pending_lines
-            self._pending_nquads, self._pending_lines = [], 0
+            self._load_in_background(os.cpu_count() or 1)
+        try:
+            for load in self._loading:
+                load.result()
+        finally:
+            self._loading = []
+            if self._loaders is not None:
+                self._loaders.shutdown(wait=True, cancel_futures=True)
+                self._loaders = None
 
 
 class EmbeddedStore(ManifestMixin):
@@ -267,7 +297,11 @@ class EmbeddedStore(ManifestMixin):
                 self._store.backup(str(gen))
             new = ox.Store(str(gen))
             writer = Writer(new, dict(self.manifest))
-            yield writer
+            try:
+                yield writer
+            except BaseException:
+                writer.abandon()  # no loader thread may go on writing into a discarded generation
+                raise
             writer.commit()
             new.flush()
             if writer.added >= OPTIMIZE_AFTER:

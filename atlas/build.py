@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,9 @@ class LoadResult:
     unchanged: list[str] = field(default_factory=list)  # relpaths kept from the previous build
     removed: list[str] = field(default_factory=list)  # relpaths of the previous build now gone
     hashes: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 of every current source
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # relpath -> (size, mtime_ns)
+    # relpath -> (size, mtime_ns), for the files whose size or time differ from the last build
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)  # records by kind, over the whole atlas
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     shape_violations: bool = False  # some problems come from the SHACL shapes
@@ -116,12 +119,12 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     root = str(data_dir)
     for rel, size, mtime_ns in scanned:
         prev = prev_files.get(rel)
-        result.stats[rel] = (size, mtime_ns)
         if prev is not None and prev.get("size") == size and prev.get("mtime_ns") == mtime_ns:
             # same size and modification time as last build: unchanged without reading it (as git does)
             result.hashes[rel] = prev["sha256"]
             result.unchanged.append(rel)
             continue
+        result.stats[rel] = (size, mtime_ns)
         with open(f"{root}/{rel}", "rb") as fh:
             data = fh.read()
         sha = hashlib.sha256(data).hexdigest()
@@ -149,6 +152,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     defined += [(rel, "experience", slug, 2) for rel, slug in experiences.items() if slug is not None]
     problems = [p for src in result.sources.values() for p in src.problems]
     index = build_index(config, defined, problems)
+    result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
     for src in result.sources.values():
         if not src.problems:
             write_quads(src, config, index)
@@ -291,16 +295,12 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
                     if meta["graph"] != str(graph_iri(result.config.base, rel)):
                         w.remove_graph(meta["graph"])
             w.manifest = manifest
-    counts: dict[str, int] = {}
-    for meta in manifest["files"].values():
-        for kind, _, _ in meta["defined"]:
-            counts[kind] = counts.get(kind, 0) + 1
     return BuildReport(
         data_dir=str(data_dir),
         files=len(manifest["files"]),
         parsed=len(result.sources),
         removed=len(result.removed),
-        records=dict(sorted(counts.items())),
+        records=result.records,
         quads=sum(meta.get("quads", 0) for meta in manifest["files"].values()),
         content_hash=manifest["content_hash"],
         changed=changed,

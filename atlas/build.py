@@ -240,6 +240,38 @@ def check(result: LoadResult) -> None:
         raise (ValidationError if result.shape_violations else DataError)(result.problems)
 
 
+class _Writes:
+    """The writes of one build: a single transaction of ``store``, opened on first use.
+
+    On a store whose transactions are staged (on disk: a new generation, made
+    current only at the end), chunks of experiences parsed by worker processes
+    are loaded as they arrive, while the workers parse the next ones; a
+    problem found later raises inside the transaction, which is then discarded.
+    """
+
+    def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path) -> None:
+        self.store, self.stack = store, stack
+        self.streamed: set[str] = set()
+        self._writer = None
+        self._base = read_config_file(data_dir).base if getattr(store, "staged", False) else None
+
+    @property
+    def writer(self):
+        if self._writer is None:
+            self._writer = self.stack.enter_context(self.store.transaction())
+        return self._writer
+
+    @property
+    def on_parsed(self) -> Callable[[list[SourceFile]], None] | None:
+        return self._stream if self._base is not None else None
+
+    def _stream(self, sources: list[SourceFile]) -> None:
+        for src in sources:
+            if src.nquads and not src.problems:
+                self.writer.replace_graph_nquads(str(graph_iri(self._base, src.relpath)), src.nquads)
+                self.streamed.add(src.relpath)
+
+
 def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
                 on_loaded: Callable[[LoadResult], None] | None = None) -> BuildReport:
     """Load ``data_dir`` into ``store``: only what changed, atomically, or nothing if there is a problem.
@@ -251,39 +283,20 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
     """
     previous = dict(store.manifest) if store.manifest else None
     with contextlib.ExitStack() as stack:
-        writers: list = []
-        streamed: set[str] = set()
-
-        def writer():
-            if not writers:
-                writers.append(stack.enter_context(store.transaction()))
-            return writers[0]
-
-        on_parsed = None
-        if getattr(store, "staged", False):
-            base = read_config_file(Path(data_dir)).base
-
-            def on_parsed(sources: list[SourceFile]) -> None:
-                # Load each chunk of experiences parsed by the workers while they parse the next
-                # ones: into the new generation, which a problem found later discards whole.
-                for src in sources:
-                    if src.nquads and not src.problems:
-                        writer().replace_graph_nquads(str(graph_iri(base, src.relpath)), src.nquads)
-                        streamed.add(src.relpath)
-
-        result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=on_parsed)
+        writes = _Writes(store, stack, Path(data_dir))
+        result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=writes.on_parsed)
         check(result)
         if on_loaded is not None:
             on_loaded(result)
         manifest = manifest_of(result, previous)
         changed = bool(result.sources or result.removed) or previous is None
         if changed:
-            w = writer()
+            w = writes.writer
             prev_files = (previous or {}).get("files", {})
             for rel in result.removed:
                 w.remove_graph(prev_files[rel]["graph"])
             for rel, src in sorted(result.sources.items()):
-                if rel in streamed:
+                if rel in writes.streamed:
                     continue
                 if src.nquads:  # parsed by a worker: kept serialised
                     w.replace_graph_nquads(str(graph_iri(result.config.base, rel)), src.nquads)

@@ -218,7 +218,7 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
     for rel, src in result.sources.items():
         files[rel] = {
             "sha256": src.sha256,
-            "graph": str(graph_iri(result.config.base, rel)),
+            "graph": graph_iri(result.config.base, rel),
             "defined": [list(d) for d in src.defined],
             "quads": src.quad_count,
         }
@@ -249,9 +249,10 @@ class _Writes:
     problem found later raises inside the transaction, which is then discarded.
     """
 
-    def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path) -> None:
+    def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None) -> None:
         self.store, self.stack = store, stack
         self.streamed: set[str] = set()
+        self._known = (previous or {}).get("files", {})  # files whose graphs may exist already
         self._writer = None
         self._base = read_config_file(data_dir).base if getattr(store, "staged", False) else None
 
@@ -268,7 +269,10 @@ class _Writes:
     def _stream(self, sources: list[SourceFile]) -> None:
         for src in sources:
             if src.nquads and not src.problems:
-                self.writer.replace_graph_nquads(str(graph_iri(self._base, src.relpath)), src.nquads)
+                if src.relpath in self._known:
+                    self.writer.replace_graph_nquads(graph_iri(self._base, src.relpath), src.nquads, src.quad_count)
+                else:  # a new file: no graph to remove first
+                    self.writer.add_nquads(src.nquads, src.quad_count)
                 self.streamed.add(src.relpath)
 
 
@@ -283,7 +287,7 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
     """
     previous = dict(store.manifest) if store.manifest else None
     with contextlib.ExitStack() as stack:
-        writes = _Writes(store, stack, Path(data_dir))
+        writes = _Writes(store, stack, Path(data_dir), previous)
         result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=writes.on_parsed)
         check(result)
         if on_loaded is not None:
@@ -299,13 +303,13 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
                 if rel in writes.streamed:
                     continue
                 if src.nquads:  # parsed by a worker: kept serialised
-                    w.replace_graph_nquads(str(graph_iri(result.config.base, rel)), src.nquads)
+                    w.replace_graph_nquads(graph_iri(result.config.base, rel), src.nquads, src.quad_count)
                 else:
-                    w.replace_graph(str(graph_iri(result.config.base, rel)), src.quads)
+                    w.replace_graph(graph_iri(result.config.base, rel), src.quads)
             if previous and previous.get("config") != manifest["config"]:
                 # a new base or languages: graphs of the old configuration must go
                 for rel, meta in prev_files.items():
-                    if meta["graph"] != str(graph_iri(result.config.base, rel)):
+                    if meta["graph"] != graph_iri(result.config.base, rel):
                         w.remove_graph(meta["graph"])
             w.manifest = manifest
     return BuildReport(

@@ -184,4 +184,4 @@ def test_minted_iris_end_with_segment_and_slug(slug, kind):
 
 
 def test_graph_iri_names_the_source_file():
-    assert graph_iri(A, "experiences/le-mene.md") == URIRef(A + "source/experiences/le-mene.md")
+    assert graph_iri(A, "experiences/le-mene.md") == A + "source/experiences/le-mene.md"

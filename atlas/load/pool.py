@@ -58,7 +58,7 @@ def _work(relpaths: list[str]) -> list[tuple]:
         if not src.problems:
             write_quads(src, _config, _index)
         nquads = ox.serialize(src.quads, format=ox.RdfFormat.N_QUADS) if src.quads else b""
-        out.append((rel, src.sha256, src.defined, src.lines, src.problems, nquads))
+        out.append((rel, src.sha256, src.defined, src.lines, src.problems, nquads, len(src.quads)))
     return out
 
 
@@ -78,8 +78,9 @@ def read_experiences(data_dir: Path, relpaths: list[str], config: AtlasConfig, i
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init,
                              initargs=(data_dir, config, index)) as pool:
         for results in pool.map(_work, chunks):
-            parsed = [SourceFile(rel, sha, defined=defined, lines=lines, problems=problems, nquads=nquads)
-                      for rel, sha, defined, lines, problems, nquads in results]
+            parsed = [SourceFile(rel, sha, defined=defined, lines=lines, problems=problems, nquads=nquads,
+                                 nquads_count=count)
+                      for rel, sha, defined, lines, problems, nquads, count in results]
             out.update((src.relpath, src) for src in parsed)
             if on_parsed is not None:
                 on_parsed(parsed)

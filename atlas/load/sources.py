@@ -40,6 +40,7 @@ class SourceFile:
     # N-Quads bytes (``nquads``), a tenth of the memory, parsed again when asked for.
     _quads: list[ox.Quad] = field(default_factory=list, repr=False)
     nquads: bytes = b""
+    nquads_count: int = 0  # quads in ``nquads``, as the worker counted them
     defined: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, slug, line)
     lines: dict[str, int] = field(default_factory=dict)  # node IRI -> line, for SHACL reports
     problems: list[Problem] = field(default_factory=list)
@@ -58,8 +59,8 @@ class SourceFile:
 
     @property
     def quad_count(self) -> int:
-        """How many quads, without parsing kept N-Quads (one per line)."""
-        return self.nquads.count(b"\n") if self.nquads else len(self._quads)
+        """How many quads, without parsing kept N-Quads."""
+        return self.nquads_count if self.nquads else len(self._quads)
 
 
 def discover(data_dir: Path) -> list[str]:

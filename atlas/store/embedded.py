@@ -81,16 +81,20 @@ class Writer:
         self.remove_graph(iri)
         self.add(quads)
 
-    def replace_graph_nquads(self, iri: str, nquads: bytes) -> None:
+    def replace_graph_nquads(self, iri: str, nquads: bytes, count: int | None = None) -> None:
         """Replace the content of a named graph by N-Quads (each in that graph), loaded without Python terms.
 
         Parsing 3 million quads into Python objects only to hand them back to
         Oxigraph cost 10 s of a 100k-experience build; the bytes go to its bulk
-        loader as they are.
+        loader as they are. ``count`` is the number of quads, if known.
         """
         self.remove_graph(iri)
+        self.add_nquads(nquads, count)
+
+    def add_nquads(self, nquads: bytes, count: int | None = None) -> None:
+        """Add N-Quads to graphs that hold nothing yet (see :meth:`replace_graph_nquads`)."""
         self._pending_nquads.append(nquads)
-        self._pending_lines += nquads.count(b"\n")
+        self._pending_lines += nquads.count(b"\n") if count is None else count
         if self._pending_lines >= self.BATCH:
             self._load_in_background(1)
 

@@ -393,8 +393,8 @@ class RemoteWriter:
         """Replace the content of a named graph."""
         self._store.replace_graph(iri, quads)
 
-    def replace_graph_nquads(self, iri: str, nquads: bytes) -> None:
-        """Replace the content of a named graph by N-Quads."""
+    def replace_graph_nquads(self, iri: str, nquads: bytes, count: int | None = None) -> None:
+        """Replace the content of a named graph by N-Quads (``count``, their number, is not needed here)."""
         self._store.replace_graph(iri, ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
 
     def remove_graph(self, iri: str) -> None:

@@ -176,6 +176,11 @@ def extract_corpus(store) -> Corpus:
     )
 
 
+#: What unpickling a damaged cache file raises.
+_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, KeyError, TypeError,
+               ValueError)
+
+
 class _Deferred:
     """A corpus field kept pickled until first read (a non-data descriptor: once read, the
     value sits in the instance's ``__dict__`` and the descriptor is no longer consulted)."""
@@ -258,10 +263,9 @@ class DerivedCache:
     def load(self, key: Any) -> tuple[bool, Any]:
         """Return ``(True, value)`` if ``key`` was saved, else ``(False, None)``."""
         try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            return False, None
-        return True, pickle.loads(data)  # written by us, for this exact content and code
+            return True, pickle.loads(self._path(key).read_bytes())  # written by us, for this content and code
+        except (OSError, *_UNREADABLE):
+            return False, None  # absent, or damaged on disk: computed again
 
     def save(self, key: Any, value: Any) -> None:
         """Save ``value`` under ``key``.
@@ -319,8 +323,11 @@ def read_corpus(store) -> Corpus:
         return extract_corpus(store)
     path = cache_dir / f"corpus-{CACHE_VERSION}-{digest[:32]}.pickle"
     derived = _derived_cache(cache_dir, digest)
-    if path.exists():
+    try:
         corpus = _load_corpus(path.read_bytes())
+    except (OSError, *_UNREADABLE):
+        pass  # absent, or damaged on disk: extracted again below
+    else:
         corpus.attach_derived_cache(derived)
         return corpus
     corpus = extract_corpus(store)

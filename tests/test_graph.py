@@ -107,3 +107,17 @@ def test_derived_values_persist_beside_the_store(tmp_path, mini_dir):
     changed = read_corpus(open_store(tmp_path / "s"))
     cooccurrence(changed)
     assert [p.name for p in (tmp_path / "s").glob("derived-*")] == [changed.derived_cache.directory.name]
+
+
+def test_damaged_caches_are_computed_again(tmp_path, mini_dir):
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    build_atlas(mini_dir, store)
+    fresh = read_corpus(store)
+    from atlas.analysis.cooccurrence import cooccurrence
+
+    cooccurrence(fresh)
+    for cache in [*(tmp_path / "s").glob("corpus-*.pickle"), *(tmp_path / "s").glob("derived-*/*.pickle")]:
+        cache.write_bytes(b"\x80\x05damaged")
+    again = read_corpus(open_store(tmp_path / "s"))
+    assert again.experiences == fresh.experiences and again.labels == fresh.labels
+    assert (cooccurrence(again).counts != cooccurrence(fresh).counts).nnz == 0

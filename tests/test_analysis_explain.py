@@ -183,3 +183,15 @@ def test_pruned_python_searches_and_the_whole_graph_dijkstra_agree(seed, monkeyp
     monkeypatch.setattr(explain_module, "_SEARCH_BUDGET", 0)  # every search gives up at once: SciPy's Dijkstra
     whole = [_best_paths(graph, a, b, 5) for a, b in pairs]
     assert pruned == whole and all(len(p) == 5 for p in pruned)
+
+
+def test_fewer_paths_than_asked_in_a_small_component_are_all_found(monkeypatch):
+    # a chain i0 – e0 – i1 – e1 – i2 plus a detour: the searches see the whole component unpruned
+    c = corpus_from_records({"e0": ("i0", "i1"), "e1": ("i1", "i2"), "e2": ("i0", "i3"), "e3": ("i3", "i2")})
+    graph = evidence_graph(c)
+    a, b = graph.index["i0"], graph.index["i2"]
+    pruned = _best_paths(graph, a, b, 10)
+    import atlas.analysis.explain as explain_module
+
+    monkeypatch.setattr(explain_module, "_SEARCH_BUDGET", 0)
+    assert pruned == _best_paths(graph, a, b, 10) and len(pruned) == 2

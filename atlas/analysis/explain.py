@@ -261,9 +261,11 @@ def _pruned_paths(graph: EvidenceGraph, a: int, b: int, k: int) -> list[tuple[fl
         ball_b, _ = search(b, within(half))
         from_b, done_b = search(b, towards(ball_a, half, cost))
         from_a, done_a = search(a, towards(ball_b, half, cost))
-        nodes = np.array(sorted(v for v in from_a if v in from_b and from_a[v] + from_b[v] <= cost), dtype=np.int64)
+        # Nothing pruned: every reachable node has its exact distances, and any cost is covered.
+        limit = math.inf if done_a and done_b else cost
+        nodes = np.array(sorted(v for v in from_a if v in from_b and from_a[v] + from_b[v] <= limit), dtype=np.int64)
         through = np.array([from_a[v] + from_b[v] for v in nodes.tolist()])
-        found = _paths_through(graph, a, b, k, nodes, through, math.inf if done_a and done_b else cost)
+        found = _paths_through(graph, a, b, k, nodes, through, limit)
         if found is not None:
             return found
         slack *= 2

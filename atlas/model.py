@@ -74,10 +74,13 @@ class LabelTable(Mapping[str, Mapping[str, str]]):
         self._columns = {lang: tuple(labels[i].get(lang) for i in self._iris) for lang in langs}
         self._position: dict[str, int] | None = None
 
-    def __getitem__(self, iri: str) -> dict[str, str]:
+    def _positions(self) -> dict[str, int]:
         if self._position is None:
             self._position = {iri: n for n, iri in enumerate(self._iris)}
-        n = self._position[iri]
+        return self._position
+
+    def __getitem__(self, iri: str) -> dict[str, str]:
+        n = self._positions()[iri]
         return {lang: column[n] for lang, column in self._columns.items() if column[n] is not None}
 
     def __iter__(self) -> Iterator[str]:
@@ -87,9 +90,7 @@ class LabelTable(Mapping[str, Mapping[str, str]]):
         return len(self._iris)
 
     def __contains__(self, iri: object) -> bool:
-        if self._position is None:
-            self._position = {iri: n for n, iri in enumerate(self._iris)}
-        return iri in self._position
+        return iri in self._positions()
 
     def __reduce__(self):
         return _label_table, (self._iris, self._columns)

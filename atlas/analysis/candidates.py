@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from atlas.analysis.cases import case_index, narrower_closure
 from atlas.analysis.classification import structural_mask
 from atlas.analysis.contexts import context_table
-from atlas.analysis.incidence import actor_incidence
+from atlas.analysis.incidence import record_rows
 from atlas.analysis.lessontable import lesson_table
 from atlas.analysis.memo import memoised
 from atlas.analysis.recurrence import measure_entries
@@ -377,9 +377,8 @@ def _evidence(corpus, kind, second, issue, members, table, lessons) -> dict:
     territories = {table.territories[t] for t in sorted_unique(located[located >= 0]).tolist()}
     actors = ()
     if kind == "issue+actor-type":
-        items = actor_incidence(corpus)[0]
-        by_row = memoised(corpus, "actor_incidence by row", lambda: actor_incidence(corpus)[1].tocsr())
-        involved = sorted_unique(by_row[members].indices).tolist() if len(members) else []
+        items, by_row = record_rows(corpus, "actor")
+        involved = sorted_unique(by_row.lines(members)[1]).tolist()
         actors = {items[a] for a in involved if corpus.actor_types.get(items[a]) == second}
     concerned = narrower_closure(corpus.broader, (second,) if kind == "issue+lesson" else (issue,))
     if kind == "issue+issue":

@@ -88,6 +88,27 @@ class Compressed:
         at = np.repeat(starts, lengths) + offsets
         return which, self.indices[at], self.data[at]
 
+    def owners(self) -> np.ndarray:
+        """Return the row (``by="row"``) or column (``by="column"``) of every stored entry.
+
+        >>> Compressed.from_triplets([0, 2, 2], [1, 0, 1], [1, 1, 1], (3, 2)).owners().tolist()
+        [0, 2, 2]
+        """
+        return np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int64), np.diff(self.indptr))
+
+    def switched(self) -> Compressed:
+        """Return the same matrix compressed the other way (by column if by row, and back).
+
+        >>> m = Compressed.from_triplets([0, 1, 1], [2, 0, 2], [1.0, 2.0, 3.0], (2, 3))
+        >>> s = m.switched()
+        >>> s.by, s.indptr.tolist(), s.indices.tolist(), s.data.tolist()
+        ('column', [0, 1, 1, 3], [1, 0, 1], [2.0, 1.0, 3.0])
+        """
+        other = "column" if self.by == "row" else "row"
+        if self.by == "row":
+            return Compressed.from_triplets(self.owners(), self.indices, self.data, self.shape, by=other)
+        return Compressed.from_triplets(self.indices, self.owners(), self.data, self.shape, by=other)
+
     def scipy(self) -> Any:
         """Return the SciPy ``csr_matrix`` (``by="row"``) or ``csc_matrix`` (``by="column"``)."""
         import scipy.sparse as sp

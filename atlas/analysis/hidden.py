@@ -116,7 +116,7 @@ def _bridge_incidence(corpus: Corpus, level: int | str | None, kinds: tuple[str,
     for kind in kinds:
         items, m = (cooc.items, x) if kind == "issue" else record_columns(corpus, kind)
         rows.append(m.indices)
-        cols.append(len(names) + np.repeat(np.arange(m.shape[1]), np.diff(m.indptr)))
+        cols.append(len(names) + m.owners())
         names.extend(items)
         block_kinds.extend([kind] * len(items))
     r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
@@ -124,8 +124,7 @@ def _bridge_incidence(corpus: Corpus, level: int | str | None, kinds: tuple[str,
     keep = has_issue[r]
     shape = (x.shape[0], len(names))
     by_column = Compressed.from_triplets(r[keep], c[keep], np.ones(int(keep.sum())), shape, by="column")
-    return _Bridges(tuple(names), tuple(block_kinds), by_column,
-                    Compressed.from_triplets(r[keep], c[keep], np.ones(int(keep.sum())), shape),
+    return _Bridges(tuple(names), tuple(block_kinds), by_column, by_column.switched(),
                     np.diff(by_column.indptr).astype(np.float64), len(cooc.items) if "issue" in kinds else 0)
 
 
@@ -133,11 +132,10 @@ def _pair_counts(br: _Bridges, cooc, bridges: np.ndarray | None, items: np.ndarr
     """``c_BY`` of the chosen bridges and items (``None``: all), as (bridge position, item position, count).
 
     Goes through the experiences of whichever side has fewer, then the other
-    side's entries of those experiences; counts by sorting the pair codes.
+    side's entries of those experiences; equal pairs are summed by compression.
     """
     b_sel = np.arange(len(br.names)) if bridges is None else np.asarray(bridges, dtype=np.int64)
     i_sel = np.arange(len(cooc.items)) if items is None else np.asarray(items, dtype=np.int64)
-    width = max(len(i_sel), 1)
     x_cols, x_rows = cooc.incidence_columns, cooc.incidence_rows
     via_items = np.diff(x_cols.indptr)[i_sel].sum() <= np.diff(br.columns.indptr)[b_sel].sum()
     if via_items:
@@ -153,12 +151,8 @@ def _pair_counts(br: _Bridges, cooc, bridges: np.ndarray | None, items: np.ndarr
         local_i[i_sel] = np.arange(len(i_sel))
         pos_b, pos_i = which_b[which], local_i[i_glob]
     keep = (pos_b >= 0) & (pos_i >= 0)
-    codes = np.sort(pos_b[keep] * width + pos_i[keep])
-    if not len(codes):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    counts = np.diff(np.append(starts, len(codes))).astype(np.float64)
-    return codes[starts] // width, codes[starts] % width, counts
+    counts = Compressed.from_triplets(pos_b[keep], pos_i[keep], np.ones(int(keep.sum())), (len(b_sel), len(i_sel)))
+    return counts.owners(), counts.indices, counts.data
 
 
 def _weigh(
@@ -188,21 +182,14 @@ def _weigh(
 
 def _scores(w_ab: np.ndarray, rows: Compressed, size: int) -> np.ndarray:
     """Return ``Σ_B min(w_aB, w_BC)`` for every item C, ``rows`` holding ``w_BC`` for the bridges of ``w_ab``."""
-    bridge = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-    return np.bincount(rows.indices, weights=np.minimum(rows.data, w_ab[bridge]), minlength=size)
-
-
-def _by_column(rows: Compressed) -> Compressed:
-    """The same matrix by column."""
-    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-    return Compressed.from_triplets(row_of, rows.indices, rows.data, rows.shape, by="column")
+    return np.bincount(rows.indices, weights=np.minimum(rows.data, w_ab[rows.owners()]), minlength=size)
 
 
 def _column(rows: Compressed, c: int) -> np.ndarray:
     """Column ``c`` of ``rows`` as a dense vector."""
     out = np.zeros(rows.shape[0])
     hit = rows.indices == c
-    out[np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[hit]] = rows.data[hit]
+    out[rows.owners()[hit]] = rows.data[hit]
     return out
 
 
@@ -299,7 +286,7 @@ def hidden_links(
     if issue is None:
         key = ("bridge_weights", str(level), measure, max(1, min_support), float(max_p_value), kinds)
         by_row = memoised(corpus, key, lambda: _weigh(br, cooc, None, None, measure, min_support, max_p_value))
-        everything = memoised(corpus, (*key, "by column"), lambda: _by_column(by_row))
+        everything = memoised(corpus, (*key, "by column"), by_row.switched)
     counts = cooc.count_rows
     sources = items_of(corpus, cooc, issue, level) if issue is not None else range(size)
     found: list[tuple[float, int, int]] = []
@@ -311,7 +298,7 @@ def hidden_links(
             rows = Compressed.from_triplets(which, targets, weights, (len(bridges), size))
         else:
             column = _weigh(br, cooc, None, np.array([a]), measure, min_support, max_p_value)
-            bridges = np.repeat(np.arange(column.shape[0]), np.diff(column.indptr))
+            bridges = column.owners()
             w_ab = column.data
             rows = _weigh(br, cooc, bridges, None, measure, min_support, max_p_value)
         scores = _scores(w_ab, rows, size)

@@ -145,8 +145,7 @@ def record_rows(corpus: Corpus, kind: str) -> tuple[tuple[str, ...], Compressed]
     """
     def build() -> tuple[tuple[str, ...], Compressed]:
         items, columns = record_columns(corpus, kind)
-        cols = np.repeat(np.arange(columns.shape[1]), np.diff(columns.indptr))
-        return items, Compressed.from_triplets(columns.indices, cols, columns.data, columns.shape)
+        return items, columns.switched()
 
     return memoised(corpus, (kind, "rows"), build)
 

@@ -141,7 +141,7 @@ def items_of(corpus: Corpus, cooc: Cooccurrence, issue: str, level: int | str | 
 
 def _upper_pairs(cooc: Cooccurrence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     counts, weights = cooc.count_rows, cooc.weight_rows
-    rows = np.repeat(np.arange(counts.shape[0], dtype=np.int64), np.diff(counts.indptr))
+    rows = counts.owners()
     upper = counts.indices > rows
     weight = weights.data[upper]  # same entries as counts (see Cooccurrence)
     return rows[upper], counts.indices[upper], np.rint(counts.data[upper]).astype(np.int64), weight

@@ -106,6 +106,16 @@ class SearchTooLarge(Exception):  # noqa: N818 - a signal, not an error: the cal
     """A bounded search relaxed more edges than its budget allows."""
 
 
+def _edges(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, u: int,
+           budget: list[int]) -> zip:
+    """The ``(neighbour, weight)`` pairs of ``u``, charged to ``budget`` (see :func:`bounded_distances`)."""
+    lo, hi = int(indptr[u]), int(indptr[u + 1])
+    budget[0] -= hi - lo
+    if budget[0] < 0:
+        raise SearchTooLarge
+    return zip(indices[lo:hi].tolist(), weights[lo:hi].tolist(), strict=True)
+
+
 def bounded_distances(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -163,11 +173,7 @@ def bounded_distances(
             complete = False
             continue
         settled[u] = d
-        lo, hi = int(indptr[u]), int(indptr[u + 1])
-        budget[0] -= hi - lo
-        if budget[0] < 0:
-            raise SearchTooLarge
-        for v, w in zip(indices[lo:hi].tolist(), weights[lo:hi].tolist(), strict=True):
+        for v, w in _edges(indptr, indices, weights, u, budget):
             total = d + w
             if total < best.get(v, math.inf):
                 best[v] = total
@@ -205,11 +211,7 @@ def shortest_distance(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarr
             continue
         settled[side].add(u)
         mine, other = best_of[side], best_of[1 - side]
-        lo, hi = int(indptr[u]), int(indptr[u + 1])
-        budget[0] -= hi - lo
-        if budget[0] < 0:
-            raise SearchTooLarge
-        for v, w in zip(indices[lo:hi].tolist(), weights[lo:hi].tolist(), strict=True):
+        for v, w in _edges(indptr, indices, weights, u, budget):
             total = d + w
             if total < mine.get(v, math.inf):
                 mine[v] = total

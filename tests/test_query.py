@@ -420,6 +420,16 @@ def test_row_cap(tmp_path):
     assert run_query(store, "ASK { ?s ?p ?o }", max_rows=0).boolean is True
 
 
+def test_row_cap_stops_a_huge_result_early():
+    # 3000^3 = 2.7e10 rows: only the cap's worth is ever produced, well before the deadline
+    store = make_store(BIG)
+    capped = run_query(store, "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }", max_rows=5, timeout=30)
+    assert len(capped.rows) == 5 and capped.truncated
+    triples = run_query(store, "CONSTRUCT { ?a ?p ?b } WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }", max_rows=5,
+                        timeout=30)
+    assert len(triples.triples) == 5 and triples.truncated
+
+
 def test_bad_limits(store):
     with pytest.raises(QueryError, match="timeout must be a positive"):
         run_query(store, "ASK {}", timeout=0)
@@ -428,14 +438,28 @@ def test_bad_limits(store):
 
 
 def test_worker_payload_round_trip():
-    from atlas.query.worker import Payload, _decode_payload, _encode_payload
+    from atlas.query.worker import Payload, _payload, _serialised, evaluate
 
-    terms = (ox.NamedNode(E + "a"), ox.BlankNode("b1"), ox.Literal("x", language="fr"),
-             ox.Literal("2", datatype=ox.NamedNode(XSD + "integer")), ox.Literal("plain"), None,
-             ox.Triple(ox.NamedNode(E + "a"), ox.NamedNode(E + "p"), ox.Literal("o")))
-    payload = Payload("solutions", tuple("abcdefg"), (terms, terms), triples=(
-        ox.Triple(ox.NamedNode(E + "a"), ox.NamedNode(E + "p"), ox.BlankNode("b1")),), truncated=True)
-    assert _decode_payload(_encode_payload(payload)) == payload
+    mem = ox.Store()
+    a, p = ox.NamedNode(E + "a"), ox.NamedNode(E + "p")
+    objects = [ox.BlankNode("b1"), ox.Literal("x\ny\t\"z", language="fr"),
+               ox.Literal("02", datatype=ox.NamedNode(XSD + "integer")), ox.Literal("plain")]
+    mem.extend(ox.Quad(a, p, o) for o in objects)
+    query = ("SELECT ?s ?o ?none (<<(?s ?p ?o)>> AS ?t) WHERE { ?s ?p ?o OPTIONAL { ?s <urn:x> ?none } } "
+             "ORDER BY STR(?o)")
+    whole = _payload(_serialised(mem, query, {}, 10))
+    assert whole == evaluate(mem, query, {}, 10)  # what the engine gives, term for term
+    expected = whole.rows
+    assert len(expected) == 4 and expected[0][1] == ox.BlankNode("b1") and expected[0][2] is None
+    assert _payload(_serialised(mem, query, {}, 2)) == Payload("solutions", ("s", "o", "none", "t"),
+                                                               expected[:2], truncated=True)
+    assert _payload(_serialised(mem, query, {}, 4)).truncated is False
+    assert _payload(_serialised(mem, query, {}, 0)).rows == ()
+    construct = _payload(_serialised(mem, "CONSTRUCT WHERE { ?s ?p ?o }", {}, 3))
+    assert construct.truncated and len(construct.triples) == 3
+    assert set(construct.triples) <= set(evaluate(mem, "CONSTRUCT WHERE { ?s ?p ?o }", {}, 10).triples)
+    assert _payload(_serialised(mem, "ASK { ?s ?p ?o }", {}, 0)) == Payload("boolean", boolean=True)
+    assert _payload(_serialised(mem, "SELECT * WHERE {}", {}, 5)).rows == ((),)
 
 
 def _spin_under_cpu_limit():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from atlas.errors import DataError, Problem, ValidationError
 from atlas.load.config import AtlasConfig
-from atlas.load.pool import PARALLEL_THRESHOLD, quick_slug
+from atlas.load.pool import PARALLEL_THRESHOLD
 from atlas.load.sources import (
     CONFIG_FILE,
     SourceFile,
@@ -115,54 +115,65 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     result = LoadResult(config=config, sources={})
     config_data = (data_dir / CONFIG_FILE).read_bytes()
     result.hashes[CONFIG_FILE] = hashlib.sha256(config_data).hexdigest()
-    changed: dict[str, bytes] = {}
-    root = str(data_dir)
+    to_read: list[str] = []
     for rel, size, mtime_ns in scanned:
         prev = prev_files.get(rel)
         if prev is not None and prev.get("size") == size and prev.get("mtime_ns") == mtime_ns:
             # same size and modification time as last build: unchanged without reading it (as git does)
             result.hashes[rel] = prev["sha256"]
             result.unchanged.append(rel)
-            continue
-        result.stats[rel] = (size, mtime_ns)
-        with open(f"{root}/{rel}", "rb") as fh:
-            data = fh.read()
-        sha = hashlib.sha256(data).hexdigest()
-        result.hashes[rel] = sha
-        if prev is not None and prev["sha256"] == sha:
-            result.unchanged.append(rel)
         else:
-            changed[rel] = data
-    experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
-    parallel = sum(1 for rel in changed if rel.endswith(".md")) >= PARALLEL_THRESHOLD
-    for rel, data in changed.items():
-        if parallel and rel.endswith(".md"):
-            experiences[rel] = quick_slug(data, rel)
+            result.stats[rel] = (size, mtime_ns)
+            to_read.append(rel)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if sum(1 for rel in to_read if rel.endswith(".md")) >= PARALLEL_THRESHOLD:
+            from atlas.load.pool import ExperiencePool
+
+            # many experiences: worker processes read them (started first, their start overlaps ours)
+            pool = stack.enter_context(ExperiencePool(data_dir, config))
+            scans = pool.scan([rel for rel in to_read if rel.endswith(".md")])
+        experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
+        root = str(data_dir)
+        for rel in to_read:
+            if pool is not None and rel.endswith(".md"):
+                continue
+            with open(f"{root}/{rel}", "rb") as fh:
+                data = fh.read()
+            sha = result.hashes[rel] = hashlib.sha256(data).hexdigest()
+            prev = prev_files.get(rel)
+            if prev is not None and prev["sha256"] == sha:
+                result.unchanged.append(rel)
+            else:
+                result.sources[rel] = read_source(data_dir, rel, config, data)
+        if pool is not None:
+            for rel, sha, slug in scans:
+                result.hashes[rel] = sha
+                prev = prev_files.get(rel)
+                if prev is not None and prev["sha256"] == sha:
+                    result.unchanged.append(rel)
+                else:
+                    experiences[rel] = slug
+        result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
+        if CONFIG_FILE not in prev_files or prev_files[CONFIG_FILE]["sha256"] != result.hashes[CONFIG_FILE]:
+            result.sources[CONFIG_FILE] = config_source(data_dir, config)
         else:
-            result.sources[rel] = read_source(data_dir, rel, config, data)
-    del changed
-    result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
-    if CONFIG_FILE not in prev_files or prev_files[CONFIG_FILE]["sha256"] != result.hashes[CONFIG_FILE]:
-        result.sources[CONFIG_FILE] = config_source(data_dir, config)
-    else:
-        result.unchanged.append(CONFIG_FILE)
+            result.unchanged.append(CONFIG_FILE)
 
-    defined = [(rel, k, s, line) for rel in result.unchanged for k, s, line in prev_files[rel]["defined"]]
-    defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
-    defined += [(rel, "experience", slug, 2) for rel, slug in experiences.items() if slug is not None]
-    problems = [p for src in result.sources.values() for p in src.problems]
-    index = build_index(config, defined, problems)
-    result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
-    for src in result.sources.values():
-        if not src.problems:
-            write_quads(src, config, index)
-            problems.extend(src.problems)
-    if experiences:
-        from atlas.load.pool import read_experiences
-
-        for rel, src in read_experiences(data_dir, sorted(experiences), config, index, on_parsed=on_parsed).items():
-            result.sources[rel] = src
-            problems.extend(src.problems)
+        defined = [(rel, k, s, line) for rel in result.unchanged for k, s, line in prev_files[rel]["defined"]]
+        defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
+        defined += [(rel, "experience", slug, 2) for rel, slug in experiences.items() if slug is not None]
+        problems = [p for src in result.sources.values() for p in src.problems]
+        index = build_index(config, defined, problems)
+        result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
+        for src in result.sources.values():
+            if not src.problems:
+                write_quads(src, config, index)
+                problems.extend(src.problems)
+        if experiences:
+            for rel, src in pool.parse(sorted(experiences), index, on_parsed=on_parsed).items():
+                result.sources[rel] = src
+                problems.extend(src.problems)
     problems.extend(_dangling_references(data_dir, config, index, result, prev_files))
     if shacl not in ("auto", "on", "off"):
         raise ValueError(f"shacl must be auto, on or off, not {shacl!r}")

@@ -147,15 +147,15 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
     build_atlas(mini_dir, serial)
     monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
     chunks = []
-    real = atlas.load.pool.read_experiences
+    real = atlas.load.pool.ExperiencePool.parse
 
-    def spy(*args, on_parsed=None, **kwargs):
+    def spy(self, *args, on_parsed=None, **kwargs):
         def seen(sources):
             chunks.append([s.relpath for s in sources])
             on_parsed(sources)
-        return real(*args, on_parsed=seen if on_parsed else None, **kwargs)
+        return real(self, *args, on_parsed=seen if on_parsed else None, **kwargs)
 
-    monkeypatch.setattr(atlas.load.pool, "read_experiences", spy)
+    monkeypatch.setattr(atlas.load.pool.ExperiencePool, "parse", spy)
     location = tmp_path / "store"
     disk = open_store(location, read_only=False, create=True)
     build_atlas(mini_dir, disk)
@@ -170,6 +170,23 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
         build_atlas(mini_dir, open_store(location, read_only=False))
     assert os.readlink(location / "current") == before
     assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
+
+
+def test_parallel_rebuild_reads_touched_files_but_parses_only_changed_ones(monkeypatch, mini_dir, tmp_path):
+    """Workers hash the experiences whose time changed: same content, nothing parsed again."""
+    import atlas.build
+
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
+    store = disk_store(tmp_path / "s")
+    first = build_atlas(mini_dir, store)
+    files = sorted((mini_dir / "experiences").glob("*.md"))
+    for md in files:
+        os.utime(md, ns=(md.stat().st_atime_ns, md.stat().st_mtime_ns + 10**9))
+    touched = build_atlas(mini_dir, store)
+    assert touched.parsed == 0 and not touched.changed and touched.content_hash == first.content_hash
+    files[0].write_text(files[0].read_text().replace("\n---\n", "\n---\nEdited.\n", 1))
+    edited = build_atlas(mini_dir, store)
+    assert edited.parsed == 1 and edited.changed and edited.content_hash != first.content_hash
 
 
 def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):

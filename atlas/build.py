@@ -80,7 +80,7 @@ class BuildReport:
 
 
 def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str = "auto",
-               on_parsed: Callable[[list[SourceFile]], None] | None = None) -> LoadResult:
+               on_parsed: Callable[[list[SourceFile], bool], None] | None = None) -> LoadResult:
     """Read and check an atlas directory.
 
     Parameters
@@ -97,7 +97,8 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         for the others when at most :data:`SHACL_AUTO_LIMIT` statements are new.
     on_parsed : callable, optional
         Called with each chunk of experience files parsed by worker processes
-        (large atlases only), as it arrives; the result still lists them all.
+        (large atlases only), as it arrives, and whether it is the last one; the
+        result still lists them all.
 
     Returns
     -------
@@ -130,13 +131,16 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         if sum(1 for rel in to_read if rel.endswith(".md")) >= PARALLEL_THRESHOLD:
             from atlas.load.pool import ExperiencePool
 
-            # many experiences: worker processes read them (started first, their start overlaps ours)
+            # many experiences: worker processes read them (started first, their start overlaps ours).
+            # Files the last build knew are hashed first: a new time, same content, is not parsed again.
             pool = stack.enter_context(ExperiencePool(data_dir, config))
-            scans = pool.scan([rel for rel in to_read if rel.endswith(".md")])
-        experiences: dict[str, str | None] = {}  # changed .md files read by workers: relpath -> quick slug
+            scans = pool.scan([rel for rel in to_read if rel.endswith(".md") and rel in prev_files])
+        experiences: list[str] = []  # changed .md files for the workers
         root = str(data_dir)
         for rel in to_read:
             if pool is not None and rel.endswith(".md"):
+                if rel not in prev_files:
+                    experiences.append(rel)
                 continue
             with open(f"{root}/{rel}", "rb") as fh:
                 data = fh.read()
@@ -147,13 +151,12 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             else:
                 result.sources[rel] = read_source(data_dir, rel, config, data)
         if pool is not None:
-            for rel, sha, slug in scans:
-                result.hashes[rel] = sha
-                prev = prev_files.get(rel)
-                if prev is not None and prev["sha256"] == sha:
+            for rel, sha in scans:
+                if prev_files[rel]["sha256"] == sha:
+                    result.hashes[rel] = sha
                     result.unchanged.append(rel)
                 else:
-                    experiences[rel] = slug
+                    experiences.append(rel)
         result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
         if CONFIG_FILE not in prev_files or prev_files[CONFIG_FILE]["sha256"] != result.hashes[CONFIG_FILE]:
             result.sources[CONFIG_FILE] = config_source(data_dir, config)
@@ -161,18 +164,22 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             result.unchanged.append(CONFIG_FILE)
 
         defined = [(rel, k, s, line) for rel in result.unchanged for k, s, line in prev_files[rel]["defined"]]
+        written: set[str] = set()  # sources whose quads the workers wrote
+        if experiences:
+            # an experience refers to no other experience: the workers need every id but theirs
+            known = defined + [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
+            for rel, src in pool.parse(sorted(experiences), build_index(config, known, []),
+                                       on_parsed=on_parsed).items():
+                result.sources[rel] = src
+                result.hashes[rel] = src.sha256
+                written.add(rel)
         defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
-        defined += [(rel, "experience", slug, 2) for rel, slug in experiences.items() if slug is not None]
         problems = [p for src in result.sources.values() for p in src.problems]
         index = build_index(config, defined, problems)
         result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
-        for src in result.sources.values():
-            if not src.problems:
+        for rel, src in result.sources.items():
+            if not src.problems and rel not in written:
                 write_quads(src, config, index)
-                problems.extend(src.problems)
-        if experiences:
-            for rel, src in pool.parse(sorted(experiences), index, on_parsed=on_parsed).items():
-                result.sources[rel] = src
                 problems.extend(src.problems)
     problems.extend(_dangling_references(data_dir, config, index, result, prev_files))
     if shacl not in ("auto", "on", "off"):
@@ -183,7 +190,8 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         checked = list(result.sources.values())
         total = sum(src.quad_count for src in checked)
         if shacl == "auto" and total > SHACL_AUTO_LIMIT:
-            checked = [src for src in checked if src.is_rdf]
+            # contributor RDF has no field checks; atlas.yaml's statements come from its checked fields
+            checked = [src for src in checked if src.is_rdf and src.relpath != CONFIG_FILE]
         result.shacl_checked = sum(src.quad_count for src in checked)
         result.shacl_skipped = total - result.shacl_checked
         if checked:
@@ -226,17 +234,17 @@ def manifest_of(result: LoadResult, previous: dict | None) -> dict:
     """Return the manifest describing the store content after applying ``result``."""
     prev_files = (previous or {}).get("files", {})
     files = {rel: prev_files[rel] for rel in result.unchanged}
-    for rel, src in result.sources.items():
-        files[rel] = {
-            "sha256": src.sha256,
-            "graph": graph_iri(result.config.base, rel),
-            "defined": [list(d) for d in src.defined],
-            "quads": src.quad_count,
-        }
-    for rel, (size, mtime_ns) in result.stats.items():
-        meta = files.get(rel)
-        if meta is not None and (meta.get("size"), meta.get("mtime_ns")) != (size, mtime_ns):
-            files[rel] = {**meta, "size": size, "mtime_ns": mtime_ns}
+    base, stats = result.config.base, result.stats
+    for rel, src in result.sources.items():  # one dict per file, made once: 100k of them in a large build
+        meta = {"sha256": src.sha256, "graph": graph_iri(base, rel), "defined": src.defined,
+                "quads": src.quad_count}
+        if rel in stats:
+            meta["size"], meta["mtime_ns"] = stats[rel]
+        files[rel] = meta
+    for rel in result.unchanged:
+        if rel in stats and (files[rel].get("size"), files[rel].get("mtime_ns")) != stats[rel]:
+            size, mtime_ns = stats[rel]
+            files[rel] = {**files[rel], "size": size, "mtime_ns": mtime_ns}
     return {
         "version": MANIFEST_VERSION,
         "config": result.config.to_json(),
@@ -274,10 +282,10 @@ class _Writes:
         return self._writer
 
     @property
-    def on_parsed(self) -> Callable[[list[SourceFile]], None] | None:
+    def on_parsed(self) -> Callable[[list[SourceFile], bool], None] | None:
         return self._stream if self._base is not None else None
 
-    def _stream(self, sources: list[SourceFile]) -> None:
+    def _stream(self, sources: list[SourceFile], last: bool) -> None:
         for src in sources:
             if src.nquads and not src.problems:
                 if src.relpath in self._known:
@@ -285,6 +293,8 @@ class _Writes:
                 else:  # a new file: no graph to remove first
                     self.writer.add_nquads(src.nquads, src.quad_count)
                 self.streamed.add(src.relpath)
+        if last and self._writer is not None:
+            self._writer.load_queued()  # while the rest of the build goes on
 
 
 def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",

@@ -150,9 +150,9 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
     real = atlas.load.pool.ExperiencePool.parse
 
     def spy(self, *args, on_parsed=None, **kwargs):
-        def seen(sources):
+        def seen(sources, last):
             chunks.append([s.relpath for s in sources])
-            on_parsed(sources)
+            on_parsed(sources, last)
         return real(self, *args, on_parsed=seen if on_parsed else None, **kwargs)
 
     monkeypatch.setattr(atlas.load.pool.ExperiencePool, "parse", spy)
@@ -187,6 +187,35 @@ def test_parallel_rebuild_reads_touched_files_but_parses_only_changed_ones(monke
     files[0].write_text(files[0].read_text().replace("\n---\n", "\n---\nEdited.\n", 1))
     edited = build_atlas(mini_dir, store)
     assert edited.parsed == 1 and edited.changed and edited.content_hash != first.content_hash
+
+
+def test_parallel_reading_indexes_experiences_after_parsing_them(monkeypatch, mini_dir):
+    """Workers parse experiences before their ids are indexed: references to them and clashes still work."""
+    import atlas.build
+    from atlas.render.export import generate_rdf
+
+    experiences = sorted((mini_dir / "experiences").glob("*.md"))
+    slug = experiences[0].stem
+    (mini_dir / "journeys.yaml").write_text(
+        f"journeys:\n  - id: a-visit\n    label: A visit\n    visits: [{slug}]\n", encoding="utf-8")
+    serial = open_store(memory=True)
+    build_atlas(mini_dir, serial)
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
+    parallel = open_store(memory=True)
+    build_atlas(mini_dir, parallel)
+    assert generate_rdf(parallel, "nq") == generate_rdf(serial, "nq")
+    assert len(parallel.select("SELECT ?e WHERE { ?j atlas:visits ?e }")) == 1
+
+    clash = mini_dir / "experiences" / "another-file.md"
+    clash.write_text(experiences[0].read_text(encoding="utf-8").replace("---\n", f"---\nid: {slug}\n", 1),
+                     encoding="utf-8")
+    messages = []
+    for threshold in (10**6, 1):
+        monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", threshold)
+        with pytest.raises(DataError) as err:
+            build_atlas(mini_dir, open_store(memory=True))
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] and "already minted at experiences/" in messages[0]
 
 
 def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):

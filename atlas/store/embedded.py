@@ -98,6 +98,11 @@ class Writer:
         if self._pending_lines >= self.BATCH:
             self._load_in_background(1)
 
+    def load_queued(self) -> None:
+        """Start loading what is queued now, in one background load per core, instead of at the commit."""
+        if self._pending_nquads:
+            self._load_in_background(os.cpu_count() or 1)
+
     def _load_in_background(self, parts: int) -> None:
         """Hand the queued N-Quads to the loader threads, in ``parts`` loads of whole files."""
         if self._loaders is None:
@@ -124,8 +129,7 @@ class Writer:
             self._store.bulk_extend(self._pending)
             self.added += len(self._pending)
             self._pending = []
-        if self._pending_nquads:
-            self._load_in_background(os.cpu_count() or 1)
+        self.load_queued()
         try:
             for load in self._loading:
                 load.result()

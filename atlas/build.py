@@ -8,9 +8,10 @@ into the store, in one transaction. A build with any problem writes nothing.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -297,6 +298,24 @@ class _Writes:
             self._writer.load_queued()  # while the rest of the build goes on
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building.
+
+    A large build keeps millions of acyclic objects (parsed sources, their
+    N-Quads, the index), and every full collection walks them all: 2.1 s of
+    the parent's time in a 100k build, holding the GIL. Reference counting
+    still frees everything; the collector resumes when the build ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
                 on_loaded: Callable[[LoadResult], None] | None = None) -> BuildReport:
     """Load ``data_dir`` into ``store``: only what changed, atomically, or nothing if there is a problem.
@@ -308,6 +327,7 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
     """
     previous = dict(store.manifest) if store.manifest else None
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_collector_paused())
         writes = _Writes(store, stack, Path(data_dir), previous)
         result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=writes.on_parsed)
         check(result)

@@ -243,3 +243,15 @@ def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
             w.replace_graph_nquads(f"{g}{n}", nquads(n))
         raise RuntimeError("a problem found after some loads started")
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
+
+
+def test_the_cycle_collector_is_paused_only_during_a_build(tmp_path, mini_dir):
+    import gc
+
+    seen = []
+    build_atlas(mini_dir, open_store(memory=True), on_loaded=lambda result: seen.append(gc.isenabled()))
+    assert seen == [False] and gc.isenabled()
+    (mini_dir / "experiences" / "broken.md").write_text("---\ntitle: x\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build_atlas(mini_dir, open_store(memory=True))
+    assert gc.isenabled()

@@ -91,44 +91,55 @@ def extract_corpus(store) -> Corpus:
     """Extract the :class:`Corpus` of a store with a handful of SPARQL queries (no cache)."""
     types, levels, actor_kinds, community_types, scopes = _keywords()
     class_kind = _class_kinds()
+    queries = {  # the slowest first: on disk they run on every core at once (``select_many``)
+        "addresses": _Q_ADDRESSES, "experiences": _Q_EXPERIENCES, "involves": _Q_INVOLVES, "labels": _Q_LABELS,
+        "lessons": _Q_LESSONS, "illustrates": _Q_ILLUSTRATES,
+        "kinds": _Q_KINDS.format(classes=" ".join(f"<{c}>" for c in sorted(class_kind))),
+        "territories": _Q_TERRITORIES, "broader": _Q_BROADER, "related": _Q_RELATED,
+        "lesson_links": _Q_LESSON_LINKS, "community": _Q_COMMUNITY, "colours": _Q_COLOURS,
+        "actor_types": _Q_ACTOR_TYPES,
+    }
+    select_many = getattr(store, "select_many", None)
+    found = select_many(queries.values()) if select_many else [store.select(q) for q in queries.values()]
+    rows = dict(zip(queries, found, strict=True))
     kinds: dict[str, str] = {}
-    for x, c in store.select(_Q_KINDS.format(classes=" ".join(f"<{c}>" for c in sorted(class_kind)))):
+    for x, c in rows["kinds"]:
         kinds.setdefault(x, class_kind[c])
     experiences = {e: [] for e, k in kinds.items() if k == "experience"}
-    for e, i in store.select(_Q_ADDRESSES):
+    for e, i in rows["addresses"]:
         if kinds.get(i) == "issue":
             experiences.setdefault(e, []).append(i)
     broader: dict[str, list[str]] = defaultdict(list)
     principle_broader: dict[str, list[str]] = defaultdict(list)
-    for x, b in store.select(_Q_BROADER):
+    for x, b in rows["broader"]:
         if kinds.get(x) == "issue":
             broader[x].append(b)
         elif kinds.get(x) == "principle":
             principle_broader[x].append(b)
-    related = sorted({tuple(sorted((a, b))) for a, b in store.select(_Q_RELATED) if a != b})
+    related = sorted({tuple(sorted((a, b))) for a, b in rows["related"] if a != b})
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for x, label, lang in sorted(store.select(_Q_LABELS), key=lambda r: (r[0], r[2] or "", r[1])):
+    for x, label, lang in sorted(rows["labels"], key=lambda r: (r[0], r[2] or "", r[1])):
         labels[x].setdefault(lang or "", label)
     territory, years = {}, {}
-    for e, t, s, end in store.select(_Q_EXPERIENCES):
+    for e, t, s, end in rows["experiences"]:
         if t is not None:
             territory[e] = t
         years[e] = (_year(s), _year(end))
     principles: dict[str, list[str]] = defaultdict(list)
-    for e, p in store.select(_Q_ILLUSTRATES):
+    for e, p in rows["illustrates"]:
         principles[e].append(p)
     actors: dict[str, list[str]] = defaultdict(list)
-    for e, a in store.select(_Q_INVOLVES):
+    for e, a in rows["involves"]:
         actors[e].append(a)
     territories = {}
-    for t, typ, level, pop, region, country, lat, long, parent in store.select(_Q_TERRITORIES):
+    for t, typ, level, pop, region, country, lat, long, parent in rows["territories"]:
         territories[t] = TerritoryInfo(
             iri=t, type=types.get(typ or ""), level=levels.get(level or ""), population=_number(pop, int),
             region=region, country=country, lat=_number(lat), long=_number(long), parent=parent,
         )
-    lesson_rows = store.select(_Q_LESSONS)
+    lesson_rows = rows["lessons"]
     lesson_links: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for lesson, p, x in store.select(_Q_LESSON_LINKS):
+    for lesson, p, x in rows["lesson_links"]:
         lesson_links[(lesson, p.rsplit("#", 1)[-1])].append(x)
     lessons = tuple(sorted(
         (LessonInfo(iri=lesson, experience=e, scope=scopes.get(scope or ""),
@@ -138,7 +149,7 @@ def extract_corpus(store) -> Corpus:
         key=lambda les: les.iri,
     ))
     community_fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for c, p, x in store.select(_Q_COMMUNITY):
+    for c, p, x in rows["community"]:
         community_fields[c][p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append(x)
     communities = {}
     for c, f in sorted(community_fields.items()):
@@ -162,14 +173,14 @@ def extract_corpus(store) -> Corpus:
         related=tuple(related),
         labels=LabelTable({k: dict(sorted(v.items())) for k, v in sorted(labels.items())}),
         kinds=dict(sorted(kinds.items())),
-        family_colours=dict(sorted(store.select(_Q_COLOURS))),
+        family_colours=dict(sorted(rows["colours"])),
         experience_territory=dict(sorted(territory.items())),
         experience_years=dict(sorted(years.items())),
         experience_principles=sorted_map(principles),
         experience_actors=sorted_map(actors),
         principle_broader=sorted_map(principle_broader),
         territories=dict(sorted(territories.items())),
-        actor_types={a: actor_kinds[t] for a, t in sorted(store.select(_Q_ACTOR_TYPES)) if t in actor_kinds},
+        actor_types={a: actor_kinds[t] for a, t in sorted(rows["actor_types"]) if t in actor_kinds},
         lessons=lessons,
         communities=communities,
         content_hash=getattr(store, "content_hash", ""),

@@ -254,10 +254,29 @@ class EmbeddedStore(ManifestMixin):
             raise QueryError(f"invalid SPARQL: {exc}") from exc
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[str | None, ...]]:
-        """Run a SELECT query and return its rows as tuples of lexical values."""
-        result = self.query(query, bindings=bindings)
-        names = [v.value for v in result.variables]
-        return [tuple(lexical(sol[n]) for n in names) for sol in result]
+        """Run a SELECT query and return its rows as tuples of lexical values.
+
+        The engine writes the whole result as SPARQL TSV without holding the GIL,
+        and parses it back: faster than walking the solutions from Python (5.0
+        instead of 6.6 s for the 540k experience–issue pairs at 100k, on disk),
+        and other threads run meanwhile (see :meth:`select_many`).
+        """
+        data = self.query(query, bindings=bindings).serialize(format=ox.QueryResultsFormat.TSV)
+        return [tuple(lexical(term) for term in row)
+                for row in ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)]
+
+    def select_many(self, queries: Iterable[str]) -> list[list[tuple[str | None, ...]]]:
+        """Run several SELECT queries at once, one per core; return their rows, in order.
+
+        On disk each query mostly waits on RocksDB reads with the GIL released,
+        so a corpus extraction's queries at 100k take half the time together.
+        """
+        queries = list(queries)
+        if self.path is None or len(queries) < 2:
+            return [self.select(q) for q in queries]
+        self._require()  # opened once, before the threads share it
+        with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="atlas-select") as pool:
+            return list(pool.map(self.select, queries))
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""

@@ -173,9 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'-' * 46} {'-' * 8} {'-' * 9} {'-' * 8} {'-' * 10}")
     for name, load_s, query_s, n in rows_out:
         print(f"{name:46} {load_s:8.2f} {query_s:9.3f} {n:8,} {slowest / query_s:9.0f}×")
-    best = rows_out[0][2]
-    print(f"\ngoal ≥ 50× faster than rdflib: {'met' if slowest / best >= 50 else 'NOT met'} "
-          f"({slowest / best:.0f}× direct, {slowest / rows_out[1][2]:.0f}× through run_query in memory)")
+    print("\ngoal ≥ 50× faster than rdflib:")
+    for name, _, query_s, _ in rows_out[:-1]:
+        print(f"  {name}: {slowest / query_s:.0f}× ({'met' if slowest / query_s >= 50 else 'not met'})")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from atlas.load.sources import (
     read_config_file,
     read_source,
     scan_sources,
+    source_bytes,
     write_quads,
 )
 from atlas.vocab import graph_iri
@@ -137,27 +138,25 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             pool = stack.enter_context(ExperiencePool(data_dir, config))
             scans = pool.scan([rel for rel in to_read if rel.endswith(".md") and rel in prev_files])
         experiences: list[str] = []  # changed .md files for the workers
-        root = str(data_dir)
+
+        def unchanged(rel: str, sha: str) -> bool:
+            """Record the hash of a file that was read; whether its content is the last build's."""
+            result.hashes[rel] = sha
+            same = rel in prev_files and prev_files[rel]["sha256"] == sha
+            if same:
+                result.unchanged.append(rel)
+            return same
+
         for rel in to_read:
             if pool is not None and rel.endswith(".md"):
                 if rel not in prev_files:
                     experiences.append(rel)
                 continue
-            with open(f"{root}/{rel}", "rb") as fh:
-                data = fh.read()
-            sha = result.hashes[rel] = hashlib.sha256(data).hexdigest()
-            prev = prev_files.get(rel)
-            if prev is not None and prev["sha256"] == sha:
-                result.unchanged.append(rel)
-            else:
+            data = source_bytes(data_dir, rel)
+            if not unchanged(rel, hashlib.sha256(data).hexdigest()):
                 result.sources[rel] = read_source(data_dir, rel, config, data)
         if pool is not None:
-            for rel, sha in scans:
-                if prev_files[rel]["sha256"] == sha:
-                    result.hashes[rel] = sha
-                    result.unchanged.append(rel)
-                else:
-                    experiences.append(rel)
+            experiences += [rel for rel, sha in scans if not unchanged(rel, sha)]
         result.removed = sorted(set(all_prev) - set(relpaths) - {CONFIG_FILE})
         if CONFIG_FILE not in prev_files or prev_files[CONFIG_FILE]["sha256"] != result.hashes[CONFIG_FILE]:
             result.sources[CONFIG_FILE] = config_source(data_dir, config)
@@ -165,23 +164,21 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             result.unchanged.append(CONFIG_FILE)
 
         defined = [(rel, k, s, line) for rel in result.unchanged for k, s, line in prev_files[rel]["defined"]]
-        written: set[str] = set()  # sources whose quads the workers wrote
+        defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
+        parsed: dict[str, SourceFile] = {}  # by the workers, quads written
         if experiences:
             # an experience refers to no other experience: the workers need every id but theirs
-            known = defined + [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
-            for rel, src in pool.parse(sorted(experiences), build_index(config, known, []),
-                                       on_parsed=on_parsed).items():
-                result.sources[rel] = src
-                result.hashes[rel] = src.sha256
-                written.add(rel)
-        defined += [(rel, k, s, line) for rel, src in result.sources.items() for k, s, line in src.defined]
-        problems = [p for src in result.sources.values() for p in src.problems]
+            parsed = pool.parse(sorted(experiences), build_index(config, defined, []), on_parsed=on_parsed)
+            defined += [(rel, k, s, line) for rel, src in parsed.items() for k, s, line in src.defined]
+        problems = [p for src in [*result.sources.values(), *parsed.values()] for p in src.problems]
         index = build_index(config, defined, problems)
         result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
-        for rel, src in result.sources.items():
-            if not src.problems and rel not in written:
+        for src in result.sources.values():
+            if not src.problems:
                 write_quads(src, config, index)
                 problems.extend(src.problems)
+        result.sources.update(parsed)
+        result.hashes.update((rel, src.sha256) for rel, src in parsed.items())
     problems.extend(_dangling_references(data_dir, config, index, result, prev_files))
     if shacl not in ("auto", "on", "off"):
         raise ValueError(f"shacl must be auto, on or off, not {shacl!r}")
@@ -222,7 +219,7 @@ def _dangling_references(data_dir: Path, config: AtlasConfig, index, result: Loa
     for rel in result.unchanged:
         if rel == CONFIG_FILE:
             continue
-        data = (data_dir / rel).read_bytes()
+        data = source_bytes(data_dir, rel)
         if any(n in data for n in needles):
             src = read_source(data_dir, rel, config, data)
             if not src.problems:

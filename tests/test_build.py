@@ -118,16 +118,23 @@ def test_killed_build_leaves_the_previous_store_usable(tmp_path):
         os.readlink(location / "current")]
 
 
-def test_parallel_reading_gives_the_same_store_and_the_same_problems(monkeypatch, mini_dir):
-    """Large atlases read experiences in worker processes: same quads, same messages."""
+def _built_in_one_process_then_in_workers(monkeypatch, data_dir):
+    """Build ``data_dir`` into two memory stores: serially, then with worker processes (left on)."""
     import atlas.build
-    from atlas.render.export import generate_rdf
 
     serial = open_store(memory=True)
-    build_atlas(mini_dir, serial)
+    build_atlas(data_dir, serial)
     monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
     parallel = open_store(memory=True)
-    build_atlas(mini_dir, parallel)
+    build_atlas(data_dir, parallel)
+    return serial, parallel
+
+
+def test_parallel_reading_gives_the_same_store_and_the_same_problems(monkeypatch, mini_dir):
+    """Large atlases read experiences in worker processes: same quads, same messages."""
+    from atlas.render.export import generate_rdf
+
+    serial, parallel = _built_in_one_process_then_in_workers(monkeypatch, mini_dir)
     assert generate_rdf(parallel, "nq") == generate_rdf(serial, "nq")
     path = mini_dir / "experiences" / "grande-synthe-organic-canteens.md"
     path.write_text(path.read_text().replace("biodiversity]", "biodiversty]"))
@@ -198,11 +205,7 @@ def test_parallel_reading_indexes_experiences_after_parsing_them(monkeypatch, mi
     slug = experiences[0].stem
     (mini_dir / "journeys.yaml").write_text(
         f"journeys:\n  - id: a-visit\n    label: A visit\n    visits: [{slug}]\n", encoding="utf-8")
-    serial = open_store(memory=True)
-    build_atlas(mini_dir, serial)
-    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
-    parallel = open_store(memory=True)
-    build_atlas(mini_dir, parallel)
+    serial, parallel = _built_in_one_process_then_in_workers(monkeypatch, mini_dir)
     assert generate_rdf(parallel, "nq") == generate_rdf(serial, "nq")
     assert len(parallel.select("SELECT ?e WHERE { ?j atlas:visits ?e }")) == 1
 

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from atlas.load.config import AtlasConfig
 from atlas.load.records import Index
-from atlas.load.sources import SourceFile, read_source, write_quads
+from atlas.load.sources import SourceFile, read_source, source_bytes, write_quads
 
 #: Below this many experience files, one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
@@ -51,12 +51,7 @@ def _use_index(path: str) -> None:
 
 def _scan(relpaths: list[str]) -> list[tuple[str, str]]:
     """Hash experience files: ``(relpath, sha256)`` of each."""
-    out = []
-    root = str(_data_dir)
-    for rel in relpaths:
-        with open(f"{root}/{rel}", "rb") as fh:
-            out.append((rel, hashlib.sha256(fh.read()).hexdigest()))
-    return out
+    return [(rel, hashlib.sha256(source_bytes(_data_dir, rel)).hexdigest()) for rel in relpaths]
 
 
 def _work(index_path: str, relpaths: list[str]) -> list[tuple]:

@@ -82,7 +82,7 @@ class BuildReport:
 
 
 def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str = "auto",
-               on_parsed: Callable[[list[SourceFile], bool], None] | None = None) -> LoadResult:
+               on_parsed: Callable[[list[SourceFile], float], None] | None = None) -> LoadResult:
     """Read and check an atlas directory.
 
     Parameters
@@ -99,8 +99,8 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
         for the others when at most :data:`SHACL_AUTO_LIMIT` statements are new.
     on_parsed : callable, optional
         Called with each chunk of experience files parsed by worker processes
-        (large atlases only), as it arrives, and whether it is the last one; the
-        result still lists them all.
+        (large atlases only), as it arrives, and the share of those files parsed
+        so far (1.0 with the last chunk); the result still lists them all.
 
     Returns
     -------
@@ -264,11 +264,14 @@ class _Writes:
     current only at the end), chunks of experiences parsed by worker processes
     are loaded as they arrive, while the workers parse the next ones; a
     problem found later raises inside the transaction, which is then discarded.
+    The store is told how many more quads to expect (from the quads per file
+    so far), so that it can keep one bulk load open for them.
     """
 
     def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None) -> None:
         self.store, self.stack = store, stack
         self.streamed: set[str] = set()
+        self._quads = 0  # in the chunks received so far
         self._known = (previous or {}).get("files", {})  # files whose graphs may exist already
         self._writer = None
         self._base = read_config_file(data_dir).base if getattr(store, "staged", False) else None
@@ -280,18 +283,24 @@ class _Writes:
         return self._writer
 
     @property
-    def on_parsed(self) -> Callable[[list[SourceFile], bool], None] | None:
+    def on_parsed(self) -> Callable[[list[SourceFile], float], None] | None:
         return self._stream if self._base is not None else None
 
-    def _stream(self, sources: list[SourceFile], last: bool) -> None:
-        for src in sources:
-            if src.nquads and not src.problems:
-                if src.relpath in self._known:
-                    self.writer.replace_graph_nquads(graph_iri(self._base, src.relpath), src.nquads, src.quad_count)
-                else:  # a new file: no graph to remove first
-                    self.writer.add_nquads(src.nquads, src.quad_count)
-                self.streamed.add(src.relpath)
-        if last and self._writer is not None:
+    def _stream(self, sources: list[SourceFile], progress: float) -> None:
+        loaded = [src for src in sources if src.nquads and not src.problems]
+        rest = sum(src.quad_count for src in loaded)
+        self._quads += rest
+        later = int(self._quads * (1 - progress) / progress)  # the quads of the files still being parsed
+        for src in loaded:
+            rest -= src.quad_count
+            expected = rest + later
+            if src.relpath in self._known:
+                self.writer.replace_graph_nquads(graph_iri(self._base, src.relpath), src.nquads, src.quad_count,
+                                                 expected=expected)
+            else:  # a new file: no graph to remove first
+                self.writer.add_nquads(src.nquads, src.quad_count, expected=expected)
+            self.streamed.add(src.relpath)
+        if progress >= 1 and self._writer is not None:
             self._writer.load_queued()  # while the rest of the build goes on
 
 

@@ -157,9 +157,9 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
     real = atlas.load.pool.ExperiencePool.parse
 
     def spy(self, *args, on_parsed=None, **kwargs):
-        def seen(sources, last):
+        def seen(sources, progress):
             chunks.append([s.relpath for s in sources])
-            on_parsed(sources, last)
+            on_parsed(sources, progress)
         return real(self, *args, on_parsed=seen if on_parsed else None, **kwargs)
 
     monkeypatch.setattr(atlas.load.pool.ExperiencePool, "parse", spy)
@@ -245,6 +245,39 @@ def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
         for n in range(20, 40):
             w.replace_graph_nquads(f"{g}{n}", nquads(n))
         raise RuntimeError("a problem found after some loads started")
+    assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
+
+
+def test_a_long_series_of_additions_goes_to_one_open_bulk_load(monkeypatch, tmp_path):
+    """Whole loader batches of a series stream into one bulk load; the rest loads at the end; abandon still works."""
+    import pyoxigraph as ox
+
+    from atlas.store.embedded import Writer
+
+    monkeypatch.setattr(Writer, "LOADER_BATCH", 4)
+    monkeypatch.setattr(Writer, "TAIL", 3)
+    g = "https://example.org/g/"
+
+    def nquads(n: int) -> bytes:
+        quad = ox.Quad(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"),
+                       ox.Literal(str(n)), ox.NamedNode(f"{g}{n}"))
+        return ox.serialize([quad], format=ox.RdfFormat.N_QUADS)
+
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    with store.transaction() as w:
+        for n in range(20):  # 20 quads, one at a time, each saying how many are still to come
+            w.add_nquads(nquads(n), 1, expected=19 - n)
+        # 20 - 3 (the tail) = 17: the four whole batches of 4 stream, the last 4 quads are queued
+        assert (w._streamed, w._pending_lines) == (16, 4)
+        w.manifest = {"content_hash": "one"}
+    assert sorted(q.graph_name.value for q in open_store(tmp_path / "s").quads()) == sorted(f"{g}{n}"
+                                                                                             for n in range(20))
+    before = os.readlink(tmp_path / "s" / "current")
+    with pytest.raises(RuntimeError), store.transaction() as w:
+        for n in range(20, 30):
+            w.add_nquads(nquads(n), 1, expected=100)
+        assert w._streamed == 10
+        raise RuntimeError("a problem found while the bulk load is open")
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
 
 

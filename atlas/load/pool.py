@@ -98,24 +98,25 @@ class ExperiencePool:
         return (item for chunk in results for item in chunk)
 
     def parse(self, relpaths: list[str], index: Index,
-              on_parsed: Callable[[list[SourceFile], bool], None] | None = None) -> dict[str, SourceFile]:
+              on_parsed: Callable[[list[SourceFile], float], None] | None = None) -> dict[str, SourceFile]:
         """Parse and check experience files; return their :class:`SourceFile` s.
 
         ``index`` must hold every id the files may refer to (experiences refer to
         no other experience). ``on_parsed`` is called with each chunk of parsed
-        files, in order, as soon as it arrives, and whether it is the last: the
-        caller can load it into a store while the workers parse the next chunks.
+        files, in order, as soon as it arrives, and the share of the files parsed
+        so far (1.0 with the last chunk): the caller can load it into a store
+        while the workers parse the next chunks.
         """
         index_path = os.path.join(self._tmp.name, "index.pickle")
         with open(index_path, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         out: dict[str, SourceFile] = {}
         chunks = self._chunks(relpaths, 8)
-        for number, results in enumerate(self._pool.map(partial(_work, index_path), chunks), start=1):
+        for results in self._pool.map(partial(_work, index_path), chunks):
             parsed = [SourceFile(rel, sha, defined=defined, lines=lines, problems=problems, nquads=nquads,
                                  nquads_count=count)
                       for rel, sha, defined, lines, problems, nquads, count in results]
             out.update((src.relpath, src) for src in parsed)
             if on_parsed is not None:
-                on_parsed(parsed, number == len(chunks))
+                on_parsed(parsed, len(out) / len(relpaths))
         return out

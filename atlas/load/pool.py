@@ -11,6 +11,7 @@ so that those whose content did not change are not parsed again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -56,14 +57,18 @@ def _scan(relpaths: list[str]) -> list[tuple[str, str]]:
 
 def _work(index_path: str, relpaths: list[str]) -> list[tuple]:
     _use_index(index_path)
-    out = []
-    for rel in relpaths:
-        src = read_source(_data_dir, rel, _config)
-        if not src.problems:
-            write_quads(src, _config, _index)
-        nquads = ox.serialize(src.quads, format=ox.RdfFormat.N_QUADS) if src.quads else b""
-        out.append((rel, src.sha256, src.defined, src.lines, src.problems, nquads, len(src.quads)))
-    return out
+    gc.disable()  # as in the parent's build: many acyclic objects, freed by reference counting
+    try:
+        out = []
+        for rel in relpaths:
+            src = read_source(_data_dir, rel, _config)
+            if not src.problems:
+                write_quads(src, _config, _index)
+            nquads = ox.serialize(src.quads, format=ox.RdfFormat.N_QUADS) if src.quads else b""
+            out.append((rel, src.sha256, src.defined, src.lines, src.problems, nquads, len(src.quads)))
+        return out
+    finally:
+        gc.enable()
 
 
 class ExperiencePool:

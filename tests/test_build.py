@@ -221,52 +221,50 @@ def test_parallel_reading_indexes_experiences_after_parsing_them(monkeypatch, mi
     assert messages[0] == messages[1] and "already minted at experiences/" in messages[0]
 
 
-def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
+_G = "https://example.org/g/"
+
+
+def _nquads(n: int) -> bytes:
+    """One quad, in graph ``_G`` + n, as N-Quads."""
     import pyoxigraph as ox
 
+    quad = ox.Quad(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"),
+                   ox.Literal(str(n)), ox.NamedNode(f"{_G}{n}"))
+    return ox.serialize([quad], format=ox.RdfFormat.N_QUADS)
+
+
+def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
     from atlas.store.embedded import Writer
 
     monkeypatch.setattr(Writer, "BATCH", 1)  # every graph goes to a loader thread at once
-    g = "https://example.org/g/"
-
-    def nquads(n: int) -> bytes:
-        quad = ox.Quad(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"),
-                       ox.Literal(str(n)), ox.NamedNode(f"{g}{n}"))
-        return ox.serialize([quad], format=ox.RdfFormat.N_QUADS)
+    g = _G
 
     store = open_store(tmp_path / "s", read_only=False, create=True)
     with store.transaction() as w:
         for n in range(20):
-            w.replace_graph_nquads(f"{g}{n}", nquads(n))
+            w.replace_graph_nquads(f"{g}{n}", _nquads(n))
         w.manifest = {"content_hash": "one"}
     assert len(open_store(tmp_path / "s")) == 20
     before = os.readlink(tmp_path / "s" / "current")
     with pytest.raises(RuntimeError), store.transaction() as w:
         for n in range(20, 40):
-            w.replace_graph_nquads(f"{g}{n}", nquads(n))
+            w.replace_graph_nquads(f"{g}{n}", _nquads(n))
         raise RuntimeError("a problem found after some loads started")
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
 
 
 def test_a_long_series_of_additions_goes_to_one_open_bulk_load(monkeypatch, tmp_path):
     """Whole loader batches of a series stream into one bulk load; the rest loads at the end; abandon still works."""
-    import pyoxigraph as ox
-
     from atlas.store.embedded import Writer
 
     monkeypatch.setattr(Writer, "LOADER_BATCH", 4)
     monkeypatch.setattr(Writer, "TAIL", 3)
-    g = "https://example.org/g/"
-
-    def nquads(n: int) -> bytes:
-        quad = ox.Quad(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"),
-                       ox.Literal(str(n)), ox.NamedNode(f"{g}{n}"))
-        return ox.serialize([quad], format=ox.RdfFormat.N_QUADS)
+    g = _G
 
     store = open_store(tmp_path / "s", read_only=False, create=True)
     with store.transaction() as w:
         for n in range(20):  # 20 quads, one at a time, each saying how many are still to come
-            w.add_nquads(nquads(n), 1, expected=19 - n)
+            w.add_nquads(_nquads(n), 1, expected=19 - n)
         # 20 - 3 (the tail) = 17: the four whole batches of 4 stream, the last 4 quads are queued
         assert (w._streamed, w._pending_lines) == (16, 4)
         w.manifest = {"content_hash": "one"}
@@ -275,7 +273,7 @@ def test_a_long_series_of_additions_goes_to_one_open_bulk_load(monkeypatch, tmp_
     before = os.readlink(tmp_path / "s" / "current")
     with pytest.raises(RuntimeError), store.transaction() as w:
         for n in range(20, 30):
-            w.add_nquads(nquads(n), 1, expected=100)
+            w.add_nquads(_nquads(n), 1, expected=100)
         assert w._streamed == 10
         raise RuntimeError("a problem found while the bulk load is open")
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20

@@ -157,9 +157,7 @@ class Writer:
             if self._stream is None:
                 self._stream = _Pieces()
                 self._streamer = ThreadPoolExecutor(1, thread_name_prefix="atlas-stream")
-                self._loading.append(self._streamer.submit(
-                    self._store.bulk_load, io.BufferedReader(self._stream, 1 << 20),
-                    format=ox.RdfFormat.N_QUADS, lenient=True))  # lenient: as in _load_in_background
+                self._bulk_load(self._streamer, io.BufferedReader(self._stream, 1 << 20))
             self._stream.put(nquads)
             self._streamed = streamed
             self.added += count
@@ -190,11 +188,15 @@ class Writer:
             self._loaders = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="atlas-load")
         chunks, size = self._pending_nquads, -(-len(self._pending_nquads) // max(parts, 1))
         for start in range(0, len(chunks), size):
-            # lenient: these bytes were written by Oxigraph's own serialiser from checked terms
-            self._loading.append(self._loaders.submit(self._store.bulk_load, b"".join(chunks[start:start + size]),
-                                                      format=ox.RdfFormat.N_QUADS, lenient=True))
+            self._bulk_load(self._loaders, b"".join(chunks[start:start + size]))
         self.added += self._pending_lines
         self._pending_nquads, self._pending_lines = [], 0
+
+    def _bulk_load(self, threads: ThreadPoolExecutor, nquads: bytes | io.BufferedReader) -> None:
+        """Bulk-load N-Quads in one of ``threads``; :meth:`commit` waits for it."""
+        # lenient: these bytes were written by Oxigraph's own serialiser from checked terms
+        self._loading.append(threads.submit(self._store.bulk_load, nquads, format=ox.RdfFormat.N_QUADS,
+                                            lenient=True))
 
     def abandon(self) -> None:
         """Drop what is queued and wait for the background loads already running."""

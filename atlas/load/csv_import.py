@@ -33,10 +33,10 @@ from atlas.load.emit import (
     yaml_fields,
     yaml_record,
 )
+from atlas.load.fields import url_problem
 from atlas.load.sources import decode
 from atlas.vocab import DEFAULT_BASE
 
-_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _YEARS = (re.compile(r"^(-?[0-9]{4})(?:\.0+)?$"), re.compile(r"^([0-9]{4})-[0-9]{1,2}(?:-[0-9]{1,2})?$"),
           re.compile(r"^[0-9]{1,2}/[0-9]{1,2}/([0-9]{4})$"))
 _NEEDS = {"start": "a start year", "issues": "at least one issue", "sources": "at least one http(s) source"}
@@ -210,7 +210,7 @@ class _RowReader:
             # URLs hold no blanks: a cell may also list them one per line or separated by spaces
             parts = item.split() if all("://" in part for part in item.split()) else [item]
             for url in parts:
-                if _URL.match(url):
+                if url_problem(url) is None:
                     out.append(url)
                 else:
                     self.problem(row, self.column(name), f"{url!r} is not an http(s) URL")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from atlas.errors import Problem
 from atlas.load.yamlfile import YList, YMap
 
@@ -20,7 +22,8 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+# what an N-Triples IRI may not hold (controls, space, <>"{}|^`\\); the rest is left to the IRI parser
+_URL = re.compile(r"https?://[^\x00-\x20<>\"{}|\\^`\x7f-\x9f]+")
 
 
 @dataclass
@@ -140,8 +143,9 @@ class FieldReader:
         if not isinstance(value, str):
             self.problem(fallback_line, f"'{key}' must be a URL")
             return None
-        if not _URL.match(value):
-            self.problem(value.line, f"'{key}' must be an http or https URL, not {str(value)!r}")
+        reason = url_problem(value)
+        if reason is not None:
+            self.problem(value.line, f"'{key}' must be an http or https URL, not {str(value)!r}{reason}")
             return None
         return str(value)
 
@@ -201,6 +205,32 @@ class FieldReader:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.problem(data.line_of(key), f"unknown field '{key}' in {what}{hint}")
+
+
+def url_problem(text: str) -> str | None:
+    """Return why ``text`` is not an http(s) URL usable as an IRI (``""`` if it is not one at all), or None.
+
+    The scheme and the characters are checked first; then the IRI parser checks the
+    rest (host, percent-encoding, fragment), so that no URL a contributor wrote can
+    make an invalid RDF term.
+
+    Examples
+    --------
+    >>> url_problem("https://www.mene.fr/le-mene") is None
+    True
+    >>> url_problem("ftp://www.mene.fr"), url_problem("https://www.mene.fr/a b")
+    ('', '')
+    >>> url_problem("https://www.mene.fr/100%")
+    " (invalid IRI percent encoding '%')"
+    """
+    if _URL.fullmatch(text) is None:
+        return ""
+    try:
+        NamedNode(text)
+    except ValueError as exc:
+        reason = str(exc)
+        return f" ({reason[:1].lower()}{reason[1:]})"
+    return None
 
 
 def is_language_tag(tag: str) -> bool:

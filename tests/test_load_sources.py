@@ -145,6 +145,14 @@ def test_bad_config(mini_dir):
     assert "atlas.yaml:2: 'base' must be an http(s) IRI ending with '/' or '#', not 'ftp://x/'" in str(err.value)
 
 
+def test_a_base_that_is_no_iri_is_reported(mini_dir):
+    write(mini_dir / "atlas.yaml", "name: X\nbase: https://x/100%/\nlanguages: [en]\n")
+    with pytest.raises(DataError) as err:
+        load_atlas(mini_dir)
+    assert str(err.value) == ("atlas.yaml:2: 'base' must be an http(s) IRI ending with '/' or '#', "
+                              "not 'https://x/100%/' (invalid IRI percent encoding '%/')")
+
+
 def test_jsonld_with_the_atlas_context_is_accepted(mini_dir):
     write(mini_dir / "extra2.jsonld", """{"@context": "https://w3id.org/relational-atlas/context.jsonld",
       "@id": "https://example.org/mini/collection/fabrique", "@type": "atlas:Collection",

@@ -44,7 +44,7 @@ class AtlasConfig:
 
 def read_config(data: object, path: str) -> tuple[AtlasConfig | None, list[Problem]]:
     """Check the mapping of ``atlas.yaml`` and return the configuration and problems."""
-    from atlas.load.fields import is_language_tag
+    from atlas.load.fields import is_language_tag, url_problem
 
     if not isinstance(data, YMap):
         return None, [Problem(path, 1, "atlas.yaml must be a mapping (name, base, languages, licence)")]
@@ -60,8 +60,11 @@ def read_config(data: object, path: str) -> tuple[AtlasConfig | None, list[Probl
         languages = ("en",)
     r.languages = languages
     base = r.string(data, "base", required=True)
-    if base is not None and (not base.startswith(("http://", "https://")) or base[-1] not in "/#"):
-        r.problem(data["base"].line, f"'base' must be an http(s) IRI ending with '/' or '#', not {base!r}")
+    if base is not None:
+        reason = url_problem(base)
+        if reason is not None or base[-1] not in "/#":
+            r.problem(data["base"].line, f"'base' must be an http(s) IRI ending with '/' or '#', not {base!r}"
+                                         f"{reason or ''}")
     name = r.text(data, "name", required=True) or {}
     licence = r.url(data["licence"], "licence", data.line) if "licence" in data else None
     config = AtlasConfig(name=name, base=base or "", languages=languages, licence=licence,

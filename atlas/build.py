@@ -187,7 +187,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
 
         checked = list(result.sources.values())
         total = sum(src.quad_count for src in checked)
-        if shacl == "auto" and total > SHACL_AUTO_LIMIT:
+        if not shacl_checks_records(shacl, total):
             # contributor RDF has no field checks; atlas.yaml's statements come from its checked fields
             checked = [src for src in checked if src.is_rdf and src.relpath != CONFIG_FILE]
         result.shacl_checked = sum(src.quad_count for src in checked)
@@ -228,6 +228,15 @@ def _dangling_references(data_dir: Path, config: AtlasConfig, index, result: Loa
     return problems
 
 
+def shacl_checks_records(shacl: str, statements: int) -> bool:
+    """Whether a load with this ``shacl`` option and this many new statements checks record files with SHACL.
+
+    >>> shacl_checks_records("auto", 12_000), shacl_checks_records("auto", 2_800_000)
+    (True, False)
+    """
+    return shacl == "on" or (shacl == "auto" and statements <= SHACL_AUTO_LIMIT)
+
+
 def manifest_of(result: LoadResult, previous: dict | None) -> dict:
     """Return the manifest describing the store content after applying ``result``."""
     prev_files = (previous or {}).get("files", {})
@@ -265,12 +274,16 @@ class _Writes:
     are loaded as they arrive, while the workers parse the next ones; a
     problem found later raises inside the transaction, which is then discarded.
     The store is told how many more quads to expect (from the quads per file
-    so far), so that it can keep one bulk load open for them.
+    so far), so that it can keep one bulk load open for them. Once SHACL is
+    sure not to read the experiences (``shacl`` off, or ``auto`` past its
+    limit), the parent drops their N-Quads as soon as they are handed over.
     """
 
-    def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None) -> None:
-        self.store, self.stack = store, stack
+    def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None,
+                 shacl: str) -> None:
+        self.store, self.stack, self.shacl = store, stack, shacl
         self.streamed: set[str] = set()
+        self._held: list[SourceFile] = []  # streamed files whose N-Quads SHACL may still read
         self._quads = 0  # in the chunks received so far
         self._known = (previous or {}).get("files", {})  # files whose graphs may exist already
         self._writer = None
@@ -300,6 +313,12 @@ class _Writes:
             else:  # a new file: no graph to remove first
                 self.writer.add_nquads(src.nquads, src.quad_count, expected=expected)
             self.streamed.add(src.relpath)
+        self._held += loaded
+        if not shacl_checks_records(self.shacl, self._quads):
+            # they are in the store now: at 100k experiences, 650 MB the build no longer holds
+            for src in self._held:
+                src.release_nquads()
+            self._held = []
         if progress >= 1 and self._writer is not None:
             self._writer.load_queued()  # while the rest of the build goes on
 
@@ -334,7 +353,7 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
     previous = dict(store.manifest) if store.manifest else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_collector_paused())
-        writes = _Writes(store, stack, Path(data_dir), previous)
+        writes = _Writes(store, stack, Path(data_dir), previous, shacl)
         result = load_atlas(data_dir, previous, shacl=shacl, on_parsed=writes.on_parsed)
         check(result)
         if on_loaded is not None:
@@ -349,7 +368,7 @@ def build_atlas(data_dir: str | Path, store, *, shacl: str = "auto",
             for rel, src in sorted(result.sources.items()):
                 if rel in writes.streamed:
                     continue
-                if src.nquads:  # parsed by a worker: kept serialised
+                if src.nquads:  # a record file: its N-Quads as the second pass wrote them
                     w.replace_graph_nquads(graph_iri(result.config.base, rel), src.nquads, src.quad_count)
                 else:
                     w.replace_graph(graph_iri(result.config.base, rel), src.quads)

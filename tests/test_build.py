@@ -179,6 +179,28 @@ def test_parallel_build_on_disk_streams_into_the_new_generation_only(monkeypatch
     assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
 
 
+@pytest.mark.parametrize(("shacl", "released"), [("on", False), ("auto", True), ("off", True)])
+def test_streamed_experiences_drop_their_nquads_once_shacl_will_not_read_them(monkeypatch, mini_dir, tmp_path,
+                                                                              shacl, released):
+    """Past the SHACL limit (or with SHACL off), a streamed experience keeps its count, not its text."""
+    import atlas.build
+    from atlas.render.export import generate_rdf
+
+    serial = open_store(memory=True)
+    build_atlas(mini_dir, serial)
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(atlas.build, "SHACL_AUTO_LIMIT", 10)  # the mini atlas's experiences pass it
+    seen = {}
+    location = tmp_path / "store"
+    report = build_atlas(mini_dir, open_store(location, read_only=False, create=True), shacl=shacl,
+                         on_loaded=lambda result: seen.update(result.sources))
+    experiences = {rel: src for rel, src in seen.items() if rel.startswith("experiences/")}
+    assert len(experiences) == 3 and all(src.quad_count > 5 for src in experiences.values())
+    assert all((src.nquads == b"") == released for src in experiences.values())
+    assert report.quads == len(serial)
+    assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
+
+
 def test_parallel_rebuild_reads_touched_files_but_parses_only_changed_ones(monkeypatch, mini_dir, tmp_path):
     """Workers hash the experiences whose time changed: same content, nothing parsed again."""
     import atlas.build

@@ -206,3 +206,29 @@ def test_blank_nodes_are_skolemised_in_order(mini_dir):
     assert a == b
     assert {q.object.value for q in a if q.predicate.value.endswith("creator")} == {
         "https://example.org/mini/source/b.ttl/.well-known/genid/1"}
+
+
+HOSTILE = 'Le "Mené" \\ back\\slash\nline two\r\nline three " . <https://evil.example/s> <https://evil.example/p> "x" .'
+
+
+def test_contributor_text_stays_one_literal(mini_dir):
+    # the second pass writes N-Quads itself: quotes, backslashes and line breaks must not end the literal
+    write(mini_dir / "experiences" / "x.md", EXPERIENCE.replace("Body.\n", HOSTILE + "\n"))
+    result = load_atlas(mini_dir)
+    assert result.problems == []
+    quads = result.sources["experiences/x.md"].quads
+    narrative = [q.object for q in quads if q.predicate.value.endswith("#narrative")]
+    assert [(n.value, n.language) for n in narrative] == [(HOSTILE.replace("\r\n", "\n"), "fr")]
+    assert {q.subject.value for q in quads} == {"https://example.org/mini/experience/x"}
+    assert len(quads) == result.sources["experiences/x.md"].quad_count == 7
+
+
+@pytest.mark.parametrize("text", ['"', "\\", "\\n", "\n", "\r", "\t", "\u2028", "🌍", '\\"', "a\\\nb"])
+def test_literal_round_trips_through_the_nquads_parser(text):
+    import pyoxigraph as ox
+
+    from atlas.load.records import literal
+
+    line = f"<https://s.example/> <https://p.example/> {literal(text, 'en')} <https://g.example/> .\n"
+    (quad,) = ox.parse(line.encode(), format=ox.RdfFormat.N_QUADS)
+    assert quad.object == ox.Literal(text, language="en")

@@ -22,8 +22,6 @@ from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from atlas.load.config import AtlasConfig
 from atlas.load.records import Index
 from atlas.load.sources import SourceFile, read_source, source_bytes, write_quads
@@ -64,8 +62,8 @@ def _work(index_path: str, relpaths: list[str]) -> list[tuple]:
             src = read_source(_data_dir, rel, _config)
             if not src.problems:
                 write_quads(src, _config, _index)
-            nquads = ox.serialize(src.quads, format=ox.RdfFormat.N_QUADS) if src.quads else b""
-            out.append((rel, src.sha256, src.defined, src.lines, src.problems, nquads, len(src.quads)))
+            # experiences are Markdown record files: their statements are N-Quads already
+            out.append((rel, src.sha256, src.defined, src.lines, src.problems, src.nquads, src.nquads_count))
         return out
     finally:
         gc.enable()

@@ -1,9 +1,10 @@
 """Records of the YAML and Markdown sources, and their translation to RDF quads.
 
 Loading is two passes: :func:`collect_records` finds every record of a file
-(kind, slug, line), so that the whole atlas's ids are known; then
-:func:`records_to_quads` checks each record's fields and references against that
-index and produces its quads. Problems are collected, never raised one by one.
+(kind, slug, line), so that the whole atlas's ids are known; then a
+:class:`QuadWriter` checks each record's fields and references against that
+index and writes its statements as N-Quads. Problems are collected, never raised
+one by one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from atlas.errors import Problem
@@ -21,9 +21,40 @@ from atlas.load.fields import FieldReader
 from atlas.load.yamlfile import YList, YMap
 from atlas.vocab import ATLAS, GEO, KINDS, SCHEMA, SLUG_RE, iri_text
 
+_TERMS: dict[object, str] = {}  # vocabulary IRIs as N-Quads terms: a few dozen in all
 
-def _n(term: object) -> NamedNode:
-    return NamedNode(str(term))
+
+def _n(iri: object) -> str:
+    """The N-Quads term of a vocabulary IRI (``<…>``), made once; a term is its own term."""
+    term = _TERMS.get(iri)
+    if term is None:
+        term = _TERMS[iri] = _TERMS[f"<{iri}>"] = f"<{iri}>"
+    return term
+
+
+_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def literal(value: str, language: str | None = None, datatype: str | None = None) -> str:
+    r"""The N-Quads term of a literal: ``value`` quoted, with what N-Quads must escape escaped.
+
+    Only ``\``, ``"``, line feed and carriage return need escaping; every other
+    character is written as it is, so no contributor text can end the term early.
+
+    Examples
+    --------
+    >>> print(literal('Le "Mené"\n', "fr"))
+    "Le \"Mené\"\n"@fr
+    >>> print(literal("2012", datatype=GYEAR))
+    "2012"^^<http://www.w3.org/2001/XMLSchema#gYear>
+    """
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        value = value.translate(_ESCAPE)
+    if language is not None:
+        return f'"{value}"@{language}'
+    if datatype is not None and datatype != STRING:
+        return f'"{value}"^^{datatype}'
+    return f'"{value}"'
 
 
 TYPE = _n(RDF.type)
@@ -38,7 +69,6 @@ GYEAR = _n(XSD.gYear)
 INTEGER = _n(XSD.integer)
 DECIMAL = _n(XSD.decimal)
 STRING = _n(XSD.string)
-_PREDICATES: dict[object, NamedNode] = {}
 
 #: YAML top-level keys and the record kind each holds.
 YAML_KINDS = {
@@ -186,47 +216,59 @@ def record_of(kind: str, item: object, line: int, path: str, problems: list[Prob
 
 
 class QuadWriter:
-    """Second pass: turns records into quads of one named graph, checking fields and references."""
+    """Second pass: turns records into the N-Quads of one named graph, checking fields and references.
 
-    def __init__(self, config: AtlasConfig, index: Index, path: str, graph: NamedNode):
+    Statements are written as N-Quads text (``nquads``, ``count`` lines), not as
+    term objects: at 100k experiences, making and serialising the objects was a
+    sixth of a worker's time. Every IRI written is minted from a checked slug, a
+    vocabulary term, or a URL :func:`~atlas.load.fields.url_problem` accepted;
+    every literal goes through :func:`literal`. Subjects are plain IRI strings.
+    """
+
+    def __init__(self, config: AtlasConfig, index: Index, path: str, graph: str):
         self.config = config
         self.index = index
-        self.graph = graph
+        self.graph = f"<{graph}>"
         self.reader = FieldReader(path, config.languages)
-        self.quads: list[Quad] = []
+        self.statements: list[str] = []
         self.lines: dict[str, int] = {}
 
+    @property
+    def nquads(self) -> bytes:
+        """The statements written so far, as N-Quads."""
+        return "".join(self.statements).encode()
+
     # -- primitives -------------------------------------------------------
-    def iri(self, kind: str, slug: str) -> NamedNode:
-        return NamedNode(iri_text(self.config.base, kind, slug))
+    def iri(self, kind: str, slug: str) -> str:
+        return iri_text(self.config.base, kind, slug)
 
-    def add(self, s: NamedNode, p: object, o: object) -> None:
-        if not isinstance(p, NamedNode):
-            node = _PREDICATES.get(p)
-            if node is None:  # predicates come from the vocabularies: a few dozen in all
-                node = _PREDICATES[p] = _n(p)
-            p = node
-        self.quads.append(Quad(s, p, o, self.graph))
+    def add(self, s: str, p: object, o: str) -> None:
+        """Write the statement ``<s> p o``; ``p`` is a vocabulary IRI, ``o`` an N-Quads term."""
+        self.statements.append(f"<{s}> {_TERMS.get(p) or _n(p)} {o} {self.graph} .\n")
 
-    def text(self, s: NamedNode, p: object, values: Mapping[str, str] | None) -> None:
+    def link(self, s: str, p: object, o: str) -> None:
+        """Write ``<s> p <o>``: a statement whose object is the IRI ``o``."""
+        self.add(s, p, f"<{o}>")
+
+    def text(self, s: str, p: object, values: Mapping[str, str] | None) -> None:
         for lang, value in sorted((values or {}).items()):
-            self.add(s, p, Literal(value, language=lang))
+            self.add(s, p, literal(value, lang))
 
-    def typed(self, s: NamedNode, p: object, value: str | None, datatype: NamedNode) -> None:
+    def typed(self, s: str, p: object, value: str | None, datatype: str) -> None:
         if value is not None:
-            self.add(s, p, Literal(value, datatype=datatype))
+            self.add(s, p, literal(value, datatype=datatype))
 
-    def refs_to(self, s: NamedNode, p: object, data: YMap, key: str, kinds: tuple[str, ...]) -> list[NamedNode]:
+    def refs_to(self, s: str, p: object, data: YMap, key: str, kinds: tuple[str, ...]) -> list[str]:
         out = []
         for slug, line in self.reader.slugs(data, key):
             node = self.ref(slug, line, key, kinds)
             if node is not None:
                 out.append(node)
                 if p is not None:
-                    self.add(s, p, node)
+                    self.link(s, p, node)
         return out
 
-    def ref(self, slug: str, line: int, key: str, kinds: tuple[str, ...]) -> NamedNode | None:
+    def ref(self, slug: str, line: int, key: str, kinds: tuple[str, ...]) -> str | None:
         kind = self.index.find(kinds, slug)
         if kind is None:
             what = " or ".join(kinds)
@@ -242,40 +284,40 @@ class QuadWriter:
             return None
         return value
 
-    def sources(self, s: NamedNode, data: YMap, *, required: bool = False) -> None:
+    def sources(self, s: str, data: YMap, *, required: bool = False) -> None:
         for url, title in self.reader.urls(data, "sources", required=required):
-            self.add(s, SOURCE, NamedNode(url))
+            self.link(s, SOURCE, url)
             if title:
-                self.add(NamedNode(url), TITLE, Literal(title))
+                self.add(url, TITLE, literal(title))
 
     # -- records ----------------------------------------------------------
     def write(self, rec: Record) -> None:
         self.reader.only(rec.data, FIELDS[rec.kind], f"{rec.kind} '{rec.slug}'")
         s = self.iri(rec.kind, rec.slug)
-        self.lines[s.value] = rec.line
+        self.lines[s] = rec.line
         self.add(s, TYPE, _n(KINDS[rec.kind][1]))
         getattr(self, f"_{rec.kind}")(s, rec)
 
-    def _label(self, s: NamedNode, rec: Record, key: str = "label", predicate: object = LABEL) -> None:
+    def _label(self, s: str, rec: Record, key: str = "label", predicate: object = LABEL) -> None:
         self.text(s, predicate, self.reader.text(rec.data, key, required=True))
 
-    def _family(self, s: NamedNode, rec: Record) -> None:
+    def _family(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec, predicate=PREF)
         self.text(s, SKOS.definition, self.reader.text(d, "definition"))
         self.typed(s, ATLAS.colour, self.reader.colour(d, "colour"), STRING)
-        self.add(s, SKOS.topConceptOf, self.scheme("issues"))
-        self.add(s, SKOS.inScheme, self.scheme("issues"))
+        self.link(s, SKOS.topConceptOf, self.scheme("issues"))
+        self.link(s, SKOS.inScheme, self.scheme("issues"))
 
-    def scheme(self, name: str) -> NamedNode:
-        return NamedNode(f"{self.config.base}thesaurus/{name}")
+    def scheme(self, name: str) -> str:
+        return f"{self.config.base}thesaurus/{name}"
 
-    def _issue(self, s: NamedNode, rec: Record) -> None:
+    def _issue(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec, predicate=PREF)
         for lang, values in sorted(self.reader.texts(d, "alt").items()):
             for v in values:
-                self.add(s, SKOS.altLabel, Literal(v, language=lang))
+                self.add(s, SKOS.altLabel, literal(v, lang))
         self.text(s, SKOS.definition, self.reader.text(d, "definition"))
         if not self.refs_to(s, SKOS.broader, d, "broader", ("issue", "family")) and "broader" not in d:
             self.reader.problem(d.line, f"issue '{rec.slug}' needs at least one 'broader' (an issue or a family)")
@@ -285,19 +327,19 @@ class QuadWriter:
             for item in (value if isinstance(value, YList) else [value] if value is not None else []):
                 url = self.reader.url(item, key, d.line_of(key))
                 if url:
-                    self.add(s, p, NamedNode(url))
-        self.add(s, SKOS.inScheme, self.scheme("issues"))
+                    self.link(s, p, url)
+        self.link(s, SKOS.inScheme, self.scheme("issues"))
 
-    def _principle(self, s: NamedNode, rec: Record) -> None:
+    def _principle(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec, predicate=PREF)
         self.text(s, ATLAS.statement, self.reader.text(d, "statement"))
         self.typed(s, SKOS.notation, self.reader.string(d, "notation"), STRING)
         self.refs_to(s, SKOS.broader, d, "broader", ("principle",))
         self.sources(s, d)
-        self.add(s, SKOS.inScheme, self.scheme("principles"))
+        self.link(s, SKOS.inScheme, self.scheme("principles"))
 
-    def _territory(self, s: NamedNode, rec: Record) -> None:
+    def _territory(self, s: str, rec: Record) -> None:
         d, r = rec.data, self.reader
         self._label(s, rec)
         t = r.choice(d, "type", TERRITORY_TYPES)
@@ -324,9 +366,9 @@ class QuadWriter:
                 r.problem(milestones.item_lines[n - 1], "a milestone must be a mapping (year, text, sources)")
                 continue
             r.only(m, {"year", "text", "sources"}, "a milestone")
-            node = NamedNode(f"{s.value}/milestone/{n}")
-            self.lines[node.value] = m.line
-            self.add(s, ATLAS.milestone, node)
+            node = f"{s}/milestone/{n}"
+            self.lines[node] = m.line
+            self.link(s, ATLAS.milestone, node)
             self.add(node, TYPE, _n(ATLAS.Milestone))
             year = r.year(m, "year")
             if year is None and "year" not in m:
@@ -335,13 +377,13 @@ class QuadWriter:
             self.text(node, DESCRIPTION, r.text(m, "text", required=True))
             self.sources(node, m)
 
-    def _homepage(self, s: NamedNode, d: YMap) -> None:
+    def _homepage(self, s: str, d: YMap) -> None:
         if "homepage" in d:
             url = self.reader.url(d["homepage"], "homepage", d.line_of("homepage"))
             if url:
-                self.add(s, HOMEPAGE, NamedNode(url))
+                self.link(s, HOMEPAGE, url)
 
-    def _actor(self, s: NamedNode, rec: Record) -> None:
+    def _actor(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec)
         t = self.reader.choice(d, "type", ACTOR_TYPES, required=True)
@@ -351,12 +393,12 @@ class QuadWriter:
         self._homepage(s, d)
         self.sources(s, d)
 
-    def _collection(self, s: NamedNode, rec: Record) -> None:
+    def _collection(self, s: str, rec: Record) -> None:
         self._label(s, rec)
         self._homepage(s, rec.data)
         self.text(s, DESCRIPTION, self.reader.text(rec.data, "description"))
 
-    def _community(self, s: NamedNode, rec: Record) -> None:
+    def _community(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec)
         if rec.kind == "community":
@@ -375,7 +417,7 @@ class QuadWriter:
 
     _workarea = _community
 
-    def _journey(self, s: NamedNode, rec: Record) -> None:
+    def _journey(self, s: str, rec: Record) -> None:
         d = rec.data
         self._label(s, rec)
         self.refs_to(s, ATLAS.organisedBy, d, "organiser", ("actor",))
@@ -385,14 +427,14 @@ class QuadWriter:
         self.text(s, DESCRIPTION, self.reader.text(d, "description"))
         self.sources(s, d)
 
-    def _period(self, s: NamedNode, d: YMap) -> None:
+    def _period(self, s: str, d: YMap) -> None:
         start, end = self.reader.year(d, "start"), self.reader.year(d, "end")
         if start and end and int(end) < int(start):
             self.reader.problem(d.line_of("end"), f"'end' ({end}) is before 'start' ({start})")
         self.typed(s, ATLAS.startYear, start, GYEAR)
         self.typed(s, ATLAS.endYear, end, GYEAR)
 
-    def _experience(self, s: NamedNode, rec: Record) -> None:
+    def _experience(self, s: str, rec: Record) -> None:
         d, r = rec.data, self.reader
         self._label(s, rec, key="title")
         territory = self.refs_to(s, ATLAS.territory, d, "territory", ("territory",))
@@ -413,7 +455,7 @@ class QuadWriter:
         self._lessons(s, d)
         self.sources(s, d, required=True)
 
-    def _participants(self, s: NamedNode, d: YMap) -> None:
+    def _participants(self, s: str, d: YMap) -> None:
         r = self.reader
         actors = self.list_field(d, "actors", "'actors' must be a list of {id, role}")
         if actors is None:
@@ -438,15 +480,15 @@ class QuadWriter:
                 r.problem(line, f"actor '{slug}' is listed twice")
                 continue
             seen.add(slug)
-            node = NamedNode(f"{s.value}/participation/{slug}")
-            self.lines[node.value] = line
-            self.add(s, ATLAS.involves, actor)
-            self.add(s, ATLAS.participation, node)
+            node = f"{s}/participation/{slug}"
+            self.lines[node] = line
+            self.link(s, ATLAS.involves, actor)
+            self.link(s, ATLAS.participation, node)
             self.add(node, TYPE, _n(ATLAS.Participation))
-            self.add(node, ATLAS.actor, actor)
+            self.link(node, ATLAS.actor, actor)
             self.text(node, ATLAS.role, role)
 
-    def _lessons(self, s: NamedNode, d: YMap) -> None:
+    def _lessons(self, s: str, d: YMap) -> None:
         r = self.reader
         lessons = self.list_field(d, "lessons", "'lessons' must be a list of {text, scope}")
         if lessons is None:
@@ -456,9 +498,9 @@ class QuadWriter:
                 r.problem(line, "a lesson must be a mapping {text, scope, principles, issues}")
                 continue
             r.only(item, {"text", "scope", "principles", "issues"}, "a lesson")
-            node = NamedNode(f"{s.value}/lesson/{n}")
-            self.lines[node.value] = item.line
-            self.add(s, ATLAS.hasLesson, node)
+            node = f"{s}/lesson/{n}"
+            self.lines[node] = item.line
+            self.link(s, ATLAS.hasLesson, node)
             self.add(node, TYPE, _n(ATLAS.Lesson))
             self.text(node, ATLAS.statement, r.text(item, "text", required=True))
             scope = r.choice(item, "scope", LESSON_SCOPES)

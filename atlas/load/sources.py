@@ -36,11 +36,11 @@ class SourceFile:
     relpath: str
     sha256: str
     records: list[Record] = field(default_factory=list)
-    # RDF sources: parsed; others: after the second pass. Worker results keep them as
-    # N-Quads bytes (``nquads``), a tenth of the memory, parsed again when asked for.
+    # RDF sources: parsed quads; record files: N-Quads bytes (``nquads``) written by the
+    # second pass, a tenth of the memory of quads, parsed when asked for.
     _quads: list[ox.Quad] = field(default_factory=list, repr=False)
     nquads: bytes = b""
-    nquads_count: int = 0  # quads in ``nquads``, as the worker counted them
+    nquads_count: int = 0  # statements in ``nquads``, as the second pass counted them
     defined: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, slug, line)
     lines: dict[str, int] = field(default_factory=dict)  # node IRI -> line, for SHACL reports
     problems: list[Problem] = field(default_factory=list)
@@ -48,19 +48,25 @@ class SourceFile:
 
     @property
     def quads(self) -> list[ox.Quad]:
-        """The quads of this file (parsed from ``nquads`` when kept serialised)."""
+        """The quads of this file (parsed from ``nquads`` for a record file)."""
         if self.nquads:
             return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+        if self.nquads_count:
+            raise RuntimeError(f"the statements of {self.relpath} were released once loaded")
         return self._quads
 
     @quads.setter
     def quads(self, quads: list[ox.Quad]) -> None:
-        self._quads, self.nquads = quads, b""
+        self._quads, self.nquads, self.nquads_count = quads, b"", 0
 
     @property
     def quad_count(self) -> int:
         """How many quads, without parsing kept N-Quads."""
-        return self.nquads_count if self.nquads else len(self._quads)
+        return self.nquads_count or len(self._quads)
+
+    def release_nquads(self) -> None:
+        """Drop the N-Quads of a record file once they are loaded and nothing will read them (the count stays)."""
+        self.nquads = b""
 
 
 def discover(data_dir: Path) -> list[str]:
@@ -207,14 +213,13 @@ def build_index(config: AtlasConfig, defined: list[tuple[str, str, str, int]], p
 
 
 def write_quads(src: SourceFile, config: AtlasConfig, index: Index) -> None:
-    """Second pass: check the records of ``src`` against ``index`` and fill ``src.quads``."""
+    """Second pass: check the records of ``src`` against ``index`` and write its N-Quads (``src.nquads``)."""
     if src.is_rdf:
         return
-    graph = ox.NamedNode(graph_iri(config.base, src.relpath))
-    writer = QuadWriter(config, index, src.relpath, graph)
+    writer = QuadWriter(config, index, src.relpath, graph_iri(config.base, src.relpath))
     for rec in src.records:
         writer.write(rec)
-    src.quads = writer.quads
+    src.nquads, src.nquads_count = writer.nquads, len(writer.statements)
     src.lines = writer.lines
     src.problems.extend(writer.reader.problems)
 

@@ -62,7 +62,7 @@ def shacl_problems(sources: Iterable[SourceFile], config: AtlasConfig, index: In
     sources = list(sources)
     data = Graph()
     where: dict[str, tuple[str, int]] = {}
-    quads_of = {src.relpath: src.quads for src in sources}  # parsed once, kept serialised otherwise
+    quads_of = {src.relpath: src.quads for src in sources}  # record files keep N-Quads: parse them once
     for src in sources:
         for q in quads_of[src.relpath]:
             data.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))

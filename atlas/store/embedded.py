@@ -194,7 +194,7 @@ class Writer:
 
     def _bulk_load(self, threads: ThreadPoolExecutor, nquads: bytes | io.BufferedReader) -> None:
         """Bulk-load N-Quads in one of ``threads``; :meth:`commit` waits for it."""
-        # lenient: these bytes were written by Oxigraph's own serialiser from checked terms
+        # lenient: these bytes were written from checked terms (QuadWriter, or Oxigraph's serialiser)
         self._loading.append(threads.submit(self._store.bulk_load, nquads, format=ox.RdfFormat.N_QUADS,
                                             lenient=True))
 

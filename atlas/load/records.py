@@ -146,6 +146,7 @@ class Index:
 
     def __init__(self) -> None:
         self.where: dict[tuple[str, str], tuple[str, int]] = {}
+        self.minted: dict[tuple[str, str], str] = {}  # (kind, slug) -> IRI
         self.iris: dict[str, tuple[str, int]] = {}
         self.kind_of: dict[str, str] = {}  # minted IRI -> kind
 
@@ -159,11 +160,15 @@ class Index:
         self.iris[iri] = (path, line)
         self.kind_of[iri] = kind
         self.where[(kind, slug)] = (path, line)
+        self.minted[(kind, slug)] = iri
 
-    def find(self, kinds: Iterable[str], slug: str) -> str | None:
+    def lookup(self, kinds: Iterable[str], slug: str) -> str | None:
+        """The IRI of the record ``slug`` of the first of ``kinds`` that has one, or None."""
+        minted = self.minted
         for kind in kinds:
-            if (kind, slug) in self.where:
-                return kind
+            iri = minted.get((kind, slug))
+            if iri is not None:
+                return iri
         return None
 
     def suggest(self, kinds: Iterable[str], slug: str) -> str:
@@ -271,12 +276,11 @@ class QuadWriter:
         return out
 
     def ref(self, slug: str, line: int, key: str, kinds: tuple[str, ...]) -> str | None:
-        kind = self.index.find(kinds, slug)
-        if kind is None:
+        iri = self.index.lookup(kinds, slug)
+        if iri is None:
             what = " or ".join(kinds)
             self.reader.problem(line, f"unknown {what} '{slug}' in '{key}'{self.index.suggest(kinds, slug)}")
-            return None
-        return self.iri(kind, slug)
+        return iri
 
     def list_field(self, data: YMap, key: str, message: str) -> YList | None:
         """Return the list at ``key``; None when it is absent, or not a list (reported with ``message``)."""

@@ -275,30 +275,41 @@ def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
 
 
-def test_a_long_series_of_additions_goes_to_one_open_bulk_load(monkeypatch, tmp_path):
-    """Whole loader batches of a series stream into one bulk load; the rest loads at the end; abandon still works."""
+def test_a_long_series_of_additions_goes_to_bulk_loads_that_stream_in_turn(monkeypatch, tmp_path):
+    """Past a loader batch, additions go in turn to one open bulk load per core (queued ones first)."""
+    import pyoxigraph as ox
+
     from atlas.store.embedded import Writer
 
-    monkeypatch.setattr(Writer, "LOADER_BATCH", 4)
-    monkeypatch.setattr(Writer, "TAIL", 3)
+    monkeypatch.setattr(Writer, "LOADER_BATCH", 8)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    seen = []
+    real = Writer._bulk_load
+    monkeypatch.setattr(Writer, "_bulk_load", lambda self, threads, nquads: (seen.append(nquads),
+                                                                             real(self, threads, nquads)))
     g = _G
 
     store = open_store(tmp_path / "s", read_only=False, create=True)
     with store.transaction() as w:
-        for n in range(20):  # 20 quads, one at a time, each saying how many are still to come
+        w.add_nquads(_nquads(0), 1)  # nothing more expected: queued
+        assert (w._pending_lines, w._streams) == (1, [])
+        for n in range(1, 20):  # one at a time, each saying how many are still to come
             w.add_nquads(_nquads(n), 1, expected=19 - n)
-        # 20 - 3 (the tail) = 17: the four whole batches of 4 stream, the last 4 quads are queued
-        assert (w._streamed, w._pending_lines) == (16, 4)
+        assert (w._pending_lines, len(w._streams), w._streamed) == (0, 2, 20)
+        w.add([ox.Quad(ox.NamedNode("https://example.org/s20"), ox.NamedNode("https://example.org/p"),
+                       ox.Literal("20"), ox.NamedNode(f"{g}20"))])  # term objects join the streams too
+        assert (w._pending, w._streamed) == ([], 21)
         w.manifest = {"content_hash": "one"}
+    assert len(seen) == 2 and not any(isinstance(n, bytes) for n in seen)  # two streamed loads, nothing else
     assert sorted(q.graph_name.value for q in open_store(tmp_path / "s").quads()) == sorted(f"{g}{n}"
-                                                                                             for n in range(20))
+                                                                                             for n in range(21))
     before = os.readlink(tmp_path / "s" / "current")
     with pytest.raises(RuntimeError), store.transaction() as w:
-        for n in range(20, 30):
+        for n in range(30, 40):
             w.add_nquads(_nquads(n), 1, expected=100)
         assert w._streamed == 10
-        raise RuntimeError("a problem found while the bulk load is open")
-    assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
+        raise RuntimeError("a problem found while the bulk loads are open")
+    assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 21
 
 
 def test_the_cycle_collector_is_paused_only_during_a_build(tmp_path, mini_dir):

@@ -275,6 +275,32 @@ def test_background_loads_are_waited_for_or_abandoned(monkeypatch, tmp_path):
     assert os.readlink(tmp_path / "s" / "current") == before and len(open_store(tmp_path / "s")) == 20
 
 
+def test_queued_additions_load_as_one_load_below_the_split(monkeypatch, tmp_path):
+    """Queued N-Quads and term objects go to one load, or one per core from ``SPLIT`` quads on."""
+    import pyoxigraph as ox
+
+    from atlas.store.embedded import Writer
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    loads = []
+    real = Writer._bulk_load
+    monkeypatch.setattr(Writer, "_bulk_load", lambda self, threads, nquads: (loads.append(nquads.count(b"\n")),
+                                                                             real(self, threads, nquads)))
+    g = _G
+    store = open_store(tmp_path / "s", read_only=False, create=True)
+    for first, split, expected in ((0, Writer.SPLIT, [7]), (10, 4, [4, 3])):
+        loads.clear()
+        monkeypatch.setattr(Writer, "SPLIT", split)
+        with store.transaction() as w:
+            for n in range(first, first + 6):
+                w.replace_graph_nquads(f"{g}{n}", _nquads(n))
+            w.replace_graph(f"{g}{first + 6}", [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode(
+                "https://example.org/p"), ox.Literal("v"), ox.NamedNode(f"{g}{first + 6}"))])
+            w.manifest = {"content_hash": str(first)}
+        assert loads == expected
+    assert len(open_store(tmp_path / "s")) == 14
+
+
 def test_a_long_series_of_additions_goes_to_bulk_loads_that_stream_in_turn(monkeypatch, tmp_path):
     """Past a loader batch, additions go in turn to one open bulk load per core (queued ones first)."""
     import pyoxigraph as ox

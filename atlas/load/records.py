@@ -223,9 +223,9 @@ def record_of(kind: str, item: object, line: int, path: str, problems: list[Prob
 class QuadWriter:
     """Second pass: turns records into the N-Quads of one named graph, checking fields and references.
 
-    Statements are written as N-Quads text (``nquads``, ``count`` lines), not as
-    term objects: at 100k experiences, making and serialising the objects was a
-    sixth of a worker's time. Every IRI written is minted from a checked slug, a
+    Statements are written as N-Quads text (one line per item of ``statements``,
+    joined by ``nquads``), not as term objects: making and serialising the objects
+    was a fifth of a worker's time. Every IRI written is minted from a checked slug, a
     vocabulary term, or a URL :func:`~atlas.load.fields.url_problem` accepted;
     every literal goes through :func:`literal`. Subjects are plain IRI strings.
     """

@@ -239,8 +239,6 @@ def _scalar(text: str, line: int, flow: bool) -> YStr | None:
 
 def _flow_items(inner: str, line: int, mapping: bool) -> list:
     """The items of a one-line flow collection: scalars, or ``(key, scalar)`` pairs."""
-    if '"' not in inner and "'" not in inner:
-        return _unquoted_flow_items(inner, line, mapping)
     items: list = []
     pos, end = 0, len(inner)
     while True:
@@ -277,33 +275,6 @@ def _flow_items(inner: str, line: int, mapping: bool) -> list:
         if inner[pos] != ",":
             raise _OutsideError
         pos += 1
-
-
-def _unquoted_flow_items(inner: str, line: int, mapping: bool) -> list:
-    """:func:`_flow_items` of a collection without quotes: its items are what lies between commas."""
-    parts = inner.split(",")
-    last = len(parts) - 1
-    items: list = []
-    for n, part in enumerate(parts):
-        text = part.strip(" ")
-        if not text:
-            if n == last:
-                return items  # empty, or after a trailing comma
-            raise _OutsideError  # an empty item
-        if mapping:
-            entry = _FLOW_KEY_AT.match(text)
-            if entry is None or entry.group(1) in _NULLS or entry.end() == len(text):
-                raise _OutsideError  # not a key, a null key, or a key without a value
-            value = _scalar(text[entry.end():], line, True)
-            if value is None:
-                raise _OutsideError
-            items.append((entry.group(1), value))
-        else:
-            value = _scalar(text, line, True)
-            if value is None:
-                raise _OutsideError
-            items.append(value)
-    return items
 
 
 def _inline(text: str, line: int) -> Any:

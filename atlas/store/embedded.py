@@ -188,7 +188,7 @@ class Writer:
     def load_queued(self) -> None:
         """Start loading what is queued now, in background loads, instead of at the commit."""
         if self._pending_nquads:
-            self._load_in_background(os.cpu_count() or 1 if self._pending_lines >= self.SPLIT else 1)
+            self._load_in_background((os.cpu_count() or 1) if self._pending_lines >= self.SPLIT else 1)
 
     def _end_streams(self, reason: BaseException | None) -> None:
         """End the open bulk loads' input: normally (``None``), or by making them fail with ``reason``."""

@@ -24,9 +24,9 @@ from atlas.load.sources import (
     build_index,
     config_source,
     read_config_file,
+    read_file,
     read_source,
     scan_sources,
-    source_bytes,
     write_quads,
 )
 from atlas.vocab import graph_iri
@@ -109,12 +109,13 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
     """
     data_dir = Path(data_dir)
     config = read_config_file(data_dir)
-    scanned = scan_sources(data_dir)
-    relpaths = [rel for rel, _, _ in scanned]
     all_prev = (previous or {}).get("files", {})
     prev_files = all_prev
     if (previous or {}).get("config") != config.to_json() or (previous or {}).get("version") != MANIFEST_VERSION:
         prev_files = {}
+    # nothing to compare with: every file is read, and its size and time are taken then
+    scanned = scan_sources(data_dir, stat=bool(prev_files))
+    relpaths = [rel for rel, _, _ in scanned]
     result = LoadResult(config=config, sources={})
     config_data = (data_dir / CONFIG_FILE).read_bytes()
     result.hashes[CONFIG_FILE] = hashlib.sha256(config_data).hexdigest()
@@ -126,7 +127,8 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             result.hashes[rel] = prev["sha256"]
             result.unchanged.append(rel)
         else:
-            result.stats[rel] = (size, mtime_ns)
+            if size >= 0:
+                result.stats[rel] = (size, mtime_ns)
             to_read.append(rel)
     with contextlib.ExitStack() as stack:
         pool = None
@@ -152,7 +154,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
                 if rel not in prev_files:
                     experiences.append(rel)
                 continue
-            data = source_bytes(data_dir, rel)
+            data, result.stats[rel] = read_file(data_dir, rel)
             if not unchanged(rel, hashlib.sha256(data).hexdigest()):
                 result.sources[rel] = read_source(data_dir, rel, config, data)
         if pool is not None:
@@ -170,6 +172,7 @@ def load_atlas(data_dir: str | Path, previous: dict | None = None, *, shacl: str
             # an experience refers to no other experience: the workers need every id but theirs
             parsed = pool.parse(sorted(experiences), build_index(config, defined, []), on_parsed=on_parsed)
             defined += [(rel, k, s, line) for rel, src in parsed.items() for k, s, line in src.defined]
+            result.stats.update((rel, src.stat) for rel, src in parsed.items() if src.stat is not None)
         problems = [p for src in [*result.sources.values(), *parsed.values()] for p in src.problems]
         index = build_index(config, defined, problems)
         result.records = dict(sorted(Counter(kind for kind, _ in index.where).items()))
@@ -219,7 +222,7 @@ def _dangling_references(data_dir: Path, config: AtlasConfig, index, result: Loa
     for rel in result.unchanged:
         if rel == CONFIG_FILE:
             continue
-        data = source_bytes(data_dir, rel)
+        data = read_file(data_dir, rel)[0]
         if any(n in data for n in needles):
             src = read_source(data_dir, rel, config, data)
             if not src.problems:

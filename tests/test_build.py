@@ -201,6 +201,24 @@ def test_streamed_experiences_drop_their_nquads_once_shacl_will_not_read_them(mo
     assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
 
 
+@pytest.mark.parametrize("threshold", [10**6, 1])
+def test_a_first_build_records_each_files_size_and_time_as_read(monkeypatch, mini_dir, tmp_path, threshold):
+    """With nothing to compare with, the scan does not stat: sizes and times come from the reads."""
+    import atlas.build
+
+    monkeypatch.setattr(atlas.build, "PARALLEL_THRESHOLD", threshold)
+    store = disk_store(tmp_path / "s")
+    build_atlas(mini_dir, store)
+    files = {rel: meta for rel, meta in store.manifest["files"].items() if rel != "atlas.yaml"}  # always hashed
+    on_disk = {p.relative_to(mini_dir).as_posix(): p.stat() for p in mini_dir.rglob("*") if p.is_file()}
+    assert {rel: (meta["size"], meta["mtime_ns"]) for rel, meta in files.items()} == {
+        rel: (on_disk[rel].st_size, on_disk[rel].st_mtime_ns) for rel in files}
+    read = []
+    real = atlas.build.read_file
+    monkeypatch.setattr(atlas.build, "read_file", lambda *a: (read.append(a[1]), real(*a))[1])
+    assert not build_atlas(mini_dir, store).changed and read == []  # nothing read again
+
+
 def test_parallel_rebuild_reads_touched_files_but_parses_only_changed_ones(monkeypatch, mini_dir, tmp_path):
     """Workers hash the experiences whose time changed: same content, nothing parsed again."""
     import atlas.build

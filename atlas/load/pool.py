@@ -24,7 +24,7 @@ from pathlib import Path
 
 from atlas.load.config import AtlasConfig
 from atlas.load.records import Index
-from atlas.load.sources import SourceFile, read_source, source_bytes, write_quads
+from atlas.load.sources import SourceFile, read_file, read_source, write_quads
 
 #: Below this many experience files, one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
@@ -50,7 +50,7 @@ def _use_index(path: str) -> None:
 
 def _scan(relpaths: list[str]) -> list[tuple[str, str]]:
     """Hash experience files: ``(relpath, sha256)`` of each."""
-    return [(rel, hashlib.sha256(source_bytes(_data_dir, rel)).hexdigest()) for rel in relpaths]
+    return [(rel, hashlib.sha256(read_file(_data_dir, rel)[0]).hexdigest()) for rel in relpaths]
 
 
 def _work(index_path: str, relpaths: list[str]) -> list[tuple]:
@@ -63,7 +63,8 @@ def _work(index_path: str, relpaths: list[str]) -> list[tuple]:
             if not src.problems:
                 write_quads(src, _config, _index)
             # experiences are Markdown record files: their statements are N-Quads already
-            out.append((rel, src.sha256, src.defined, src.lines, src.problems, src.nquads, src.nquads_count))
+            out.append((rel, src.sha256, src.defined, src.lines, src.problems, src.nquads, src.nquads_count,
+                        src.stat))
         return out
     finally:
         gc.enable()
@@ -117,8 +118,8 @@ class ExperiencePool:
         chunks = self._chunks(relpaths, 8)
         for results in self._pool.map(partial(_work, index_path), chunks):
             parsed = [SourceFile(rel, sha, defined=defined, lines=lines, problems=problems, nquads=nquads,
-                                 nquads_count=count)
-                      for rel, sha, defined, lines, problems, nquads, count in results]
+                                 nquads_count=count, stat=stat)
+                      for rel, sha, defined, lines, problems, nquads, count, stat in results]
             out.update((src.relpath, src) for src in parsed)
             if on_parsed is not None:
                 on_parsed(parsed, len(out) / len(relpaths))

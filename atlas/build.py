@@ -279,7 +279,7 @@ class _Writes:
     The store is told how many more quads to expect (from the quads per file
     so far), so that it can open bulk loads that read them as they come. Once SHACL is
     sure not to read the experiences (``shacl`` off, or ``auto`` past its
-    limit), the parent drops their N-Quads as soon as they are handed over.
+    limit), the parent drops their N-Quads and node lines as soon as they are handed over.
     """
 
     def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None,
@@ -318,9 +318,9 @@ class _Writes:
             self.streamed.add(src.relpath)
         self._held += loaded
         if not shacl_checks_records(self.shacl, self._quads):
-            # they are in the store now: at 100k experiences, 650 MB the build no longer holds
+            # they are in the store now: at 100k experiences, 700 MB the build no longer holds
             for src in self._held:
-                src.release_nquads()
+                src.release_statements()
             self._held = []
         if progress >= 1 and self._writer is not None:
             self._writer.load_queued()  # while the rest of the build goes on
@@ -341,6 +341,10 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # what was made meanwhile joins the oldest generation: else the first collection
+            # after this walks all of it as young objects (0.14 s at 100k, as the build ends)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -196,7 +196,7 @@ def test_streamed_experiences_drop_their_nquads_once_shacl_will_not_read_them(mo
                          on_loaded=lambda result: seen.update(result.sources))
     experiences = {rel: src for rel, src in seen.items() if rel.startswith("experiences/")}
     assert len(experiences) == 3 and all(src.quad_count > 5 for src in experiences.values())
-    assert all((src.nquads == b"") == released for src in experiences.values())
+    assert all((src.nquads == b"" and src.lines == {}) == released for src in experiences.values())
     assert report.quads == len(serial)
     assert generate_rdf(open_store(location), "nq") == generate_rdf(serial, "nq")
 
@@ -360,8 +360,12 @@ def test_the_cycle_collector_is_paused_only_during_a_build(tmp_path, mini_dir):
     import gc
 
     seen = []
-    build_atlas(mini_dir, open_store(memory=True), on_loaded=lambda result: seen.append(gc.isenabled()))
+    kept = []  # objects the build made and the caller keeps: they join the oldest generation, not the youngest
+    build_atlas(mini_dir, open_store(memory=True),
+                on_loaded=lambda result: (seen.append(gc.isenabled()), kept.append(result)))
     assert seen == [False] and gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert id(kept[0].sources) not in young and id(kept[0].sources) in {id(o) for o in gc.get_objects(generation=2)}
     (mini_dir / "experiences" / "broken.md").write_text("---\ntitle: x\n", encoding="utf-8")
     with pytest.raises(DataError):
         build_atlas(mini_dir, open_store(memory=True))

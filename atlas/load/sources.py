@@ -65,9 +65,12 @@ class SourceFile:
         """How many quads, without parsing kept N-Quads."""
         return self.nquads_count or len(self._quads)
 
-    def release_nquads(self) -> None:
-        """Drop the N-Quads of a record file once they are loaded and nothing will read them (the count stays)."""
-        self.nquads = b""
+    def release_statements(self) -> None:
+        """Drop what only SHACL would read of a loaded record file: its N-Quads and its nodes' lines.
+
+        The count of statements stays.
+        """
+        self.nquads, self.lines = b"", {}
 
 
 def discover(data_dir: Path) -> list[str]:

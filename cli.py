@@ -1,6 +1,6 @@
 """Run Relational Atlas from a checkout: ``python cli.py …`` (same as the installed ``atlas``)."""
 
-from atlas.cli import main
+from atlas.cli import run
 
 if __name__ == "__main__":
-    main(prog_name="atlas")
+    run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import MINI
 
 
@@ -92,3 +94,17 @@ def test_memory_store_builds_data_for_one_command(tmp_path):
 
     result = CliRunner().invoke(main, ["--store", ":memory:", "--data", str(MINI), "stats", "--format", "csv"])
     assert result.exit_code == 0 and "experiences,3" in result.output
+
+
+def test_the_entry_point_spares_the_exit_collection(monkeypatch):
+    """``run`` freezes what is alive when the command ends, so that exit does not walk it all again."""
+    import gc
+
+    from atlas.cli import run
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr("sys.argv", ["atlas", "--help"])
+    with pytest.raises(SystemExit) as exit_:
+        run()
+    assert exit_.value.code == 0 and frozen == [True]

@@ -28,7 +28,7 @@ def test_wheel_ships_ontology_data_and_entry_point(wheel):
         assert needed in names
     assert any(n.startswith("atlas/default_data/experiences/") and n.endswith(".md") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "atlas = atlas.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "atlas = atlas.cli:run" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
 def test_installed_command_runs_without_checkout(wheel, tmp_path):
@@ -36,7 +36,7 @@ def test_installed_command_runs_without_checkout(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
                     str(wheel)], check=True)
     env = {**os.environ, "PYTHONPATH": str(target)}
-    run = [sys.executable, "-c", "from atlas.cli import main; main(prog_name='atlas')"]
+    run = [sys.executable, "-c", "from atlas.cli import run; run()"]
     show = "import atlas.resources as r; print(r.ontology_dir()); print(r.default_data_dir())"
     where = subprocess.run([*run[:2], show], env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert str(target) in where and str(ROOT) not in where

@@ -5,6 +5,6 @@ Modules are imported when one of their commands runs, so that ``atlas remote``
 does not pay for importing the SPARQL server or the map renderer.
 """
 
-from atlas.cli.app import COMMAND_MODULES, load_all_commands, main
+from atlas.cli.app import COMMAND_MODULES, load_all_commands, main, run
 
-__all__ = ["COMMAND_MODULES", "load_all_commands", "main"]
+__all__ = ["COMMAND_MODULES", "load_all_commands", "main", "run"]

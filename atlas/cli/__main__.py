@@ -1,5 +1,5 @@
 """``python -m atlas.cli`` runs the command line."""
 
-from atlas.cli import main
+from atlas.cli import run
 
-main(prog_name="atlas")
+run()

@@ -277,9 +277,10 @@ class _Writes:
     are loaded as they arrive, while the workers parse the next ones; a
     problem found later raises inside the transaction, which is then discarded.
     The store is told how many more quads to expect (from the quads per file
-    so far), so that it can open bulk loads that read them as they come. Once SHACL is
-    sure not to read the experiences (``shacl`` off, or ``auto`` past its
-    limit), the parent drops their N-Quads and node lines as soon as they are handed over.
+    so far), so that it can open bulk loads that read them as they come. Once
+    SHACL is sure not to read the experiences (``shacl`` off, or ``auto`` past
+    its limit), the parent drops their N-Quads and node lines as soon as they
+    are handed over.
     """
 
     def __init__(self, store, stack: contextlib.ExitStack, data_dir: Path, previous: dict | None,

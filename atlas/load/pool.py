@@ -115,8 +115,7 @@ class ExperiencePool:
         with open(index_path, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         out: dict[str, SourceFile] = {}
-        chunks = self._chunks(relpaths, 8)
-        for results in self._pool.map(partial(_work, index_path), chunks):
+        for results in self._pool.map(partial(_work, index_path), self._chunks(relpaths, 8)):
             parsed = [SourceFile(rel, sha, defined=defined, lines=lines, problems=problems, nquads=nquads,
                                  nquads_count=count, stat=stat)
                       for rel, sha, defined, lines, problems, nquads, count, stat in results]

@@ -110,8 +110,7 @@ class Writer:
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads (loaded in bulk, in large batches, or by the open bulk loads)."""
         if self._streams:
-            quads = list(quads)
-            self.add_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads))
+            self._add_as_nquads(list(quads))
             return
         self._pending.extend(quads)
         if len(self._pending) >= self.BATCH:
@@ -168,6 +167,10 @@ class Writer:
         self._pending_lines += count
         if self._pending_lines >= self.BATCH:
             self._load_in_background(1)
+
+    def _add_as_nquads(self, quads: list[ox.Quad]) -> None:
+        """Add term objects with the N-Quads, to load them in the same bulk load."""
+        self.add_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads))
 
     def _open_streams(self) -> None:
         """Open the bulk loads that read additions as they come; what is queued goes to them first."""
@@ -230,7 +233,7 @@ class Writer:
         if self._pending:
             quads, self._pending = self._pending, []
             if self._pending_nquads:  # one load for all: each load is one more set of tables to compact
-                self.add_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads))
+                self._add_as_nquads(quads)
             else:
                 self._store.bulk_extend(quads)
                 self.added += len(quads)
